@@ -4,8 +4,9 @@ Tiers (FORMAT.md): unscheduled, then lateness, then preferences. The preference 
 
 - 1000 per minute a category stays below its `week_min` in a week;
 - 60 per chunk beyond the first of a split task (fewer, longer sittings);
-- for each planned task, its weight × the minutes from the start of the horizon to its end
-  (earlier rather than later).
+- 100 × its weight for each day a planned task ends after the first planned day (earlier days
+  rather than later ones; counted in days, not minutes, because a person plans in days and
+  because a day-level measure lets the solver prove optimality in a second instead of never).
 
 `total` = (unscheduled × (L + 1) + lateness) × (P + 1) + preferences, where L and P are upper bounds
 of the lateness and preference tiers for this problem, so the total orders plans exactly as the
@@ -17,15 +18,22 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from tengnuo.model.horizon import local_time
-from tengnuo.model.hours import Occurrence, per_week_quota, routine_occurrences, weeks_in
+from tengnuo.model.hours import (
+    Occurrence,
+    per_week_quota,
+    routine_occurrences,
+    week_of,
+    weeks_in,
+)
 from tengnuo.model.plan import Block, Cost, Late
 from tengnuo.model.problem import Problem
 
 SHORTFALL_POINTS_PER_MINUTE = 1000
 EXTRA_CHUNK_POINTS = 60
+DAY_POINTS = 100
 
 
 @dataclass(frozen=True)
@@ -65,18 +73,18 @@ def minutes_of(span: timedelta) -> int:
 
 def tier_bounds(problem: Problem) -> tuple[int, int]:
     """Upper bounds (L, P) of the lateness and preference tiers, used to combine the tiers."""
-    horizon_minutes = minutes_of(problem.end - problem.start)
+    horizon_days = problem.days + 1
     lateness = sum(
         t.cost_weight * max(0, minutes_of(problem.end - t.due))
-        for t in problem.tasks if t.due is not None and not t.hard
+        for t in problem.tasks if t.due is not None
     )
-    weeks = len(weeks_in(problem.start, problem.end, problem.tz))
+    weeks = len(weeks_in(problem.days))
     shortfall = sum(
         SHORTFALL_POINTS_PER_MINUTE * minutes_of(lim.week_min) * weeks
         for lim in problem.limits.categories.values() if lim.week_min
     )
     chunks = sum(EXTRA_CHUNK_POINTS * max_chunks(problem, t.id) for t in problem.tasks)
-    earliness = sum(t.cost_weight * horizon_minutes for t in problem.tasks)
+    earliness = sum(DAY_POINTS * t.cost_weight * horizon_days for t in problem.tasks)
     return lateness, shortfall + chunks + earliness
 
 
@@ -141,7 +149,8 @@ def occurrence_of(block: Block, occurrences: list[Occurrence]) -> Occurrence | N
 def _missed_routines(problem: Problem, blocks: list[Block]) -> list[Missed]:
     missed = []
     for routine in problem.routines:
-        occurrences = routine_occurrences(routine, problem.start, problem.end, problem.tz)
+        occurrences = routine_occurrences(routine, problem.start, problem.end, problem.tz,
+                                          problem.granularity_minutes)
         done = {o.day for b in blocks if b.id == routine.id
                 if (o := occurrence_of(b, occurrences)) is not None}
         minutes = minutes_of(routine.duration)
@@ -151,7 +160,7 @@ def _missed_routines(problem: Problem, blocks: list[Block]) -> list[Missed]:
             missed += [Missed(routine.id, "routine", minutes, cost, o.day)
                        for o in occurrences if o.day not in done]
             continue
-        for week, days in weeks_in(problem.start, problem.end, problem.tz):
+        for week, days in weeks_in(problem.days):
             in_week = [o for o in occurrences if o.week == week]
             quota = min(per_week_quota(per_week, days), len(in_week))
             free_days = [o.day for o in in_week if o.day not in done]
@@ -175,6 +184,13 @@ def minutes_by_day(blocks: list[Block] | tuple[Block, ...], problem: Problem) ->
     return out
 
 
+def end_day(problem: Problem, end: datetime) -> int:
+    """The planned day (0 = the first) on which a block ending at `end` ends; 24:00 is that day."""
+    tz = problem.tz
+    last = (end - timedelta(microseconds=1)).astimezone(tz).date()
+    return (last - problem.start.astimezone(tz).date()).days
+
+
 def category_shortfalls(problem: Problem, blocks: tuple[Block, ...]) -> list[Shortfall]:
     """Weeks in which a category with `week_min` gets less than its minimum."""
     out = []
@@ -185,9 +201,9 @@ def category_shortfalls(problem: Problem, blocks: tuple[Block, ...]) -> list[Sho
         per_week: dict[int, int] = defaultdict(int)
         mine = [b for b in blocks if b.category == category]
         for day, minutes in minutes_by_day(mine, problem).items():
-            per_week[(day - first).days // 7] += minutes
+            per_week[week_of((day - first).days, problem.days)] += minutes
         need = minutes_of(limit.week_min)
-        for week, days in weeks_in(problem.start, problem.end, problem.tz):
+        for week, days in weeks_in(problem.days):
             minimum = need if days == 7 else math.ceil(need * days / 7)
             if per_week[week] < minimum:
                 out.append(Shortfall(category, week, per_week[week], minimum))
@@ -204,5 +220,5 @@ def _preferences(
         blocks = by_task.get(task.id)
         if blocks:
             points += EXTRA_CHUNK_POINTS * (len(blocks) - 1)
-            points += task.cost_weight * minutes_of(max(b.end for b in blocks) - problem.start)
+            points += DAY_POINTS * task.cost_weight * end_day(problem, max(b.end for b in blocks))
     return points

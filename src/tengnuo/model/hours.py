@@ -5,11 +5,12 @@ Wall-clock rules (DST, ranges across midnight, touching ranges merging) live her
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tengnuo.model.horizon import MINUTES_PER_DAY, DayRange, Window, local_time
+from tengnuo.model.horizon import MINUTES_PER_DAY, DayRange, Window, elapsed_minutes, local_time
 from tengnuo.model.items import HoursProfile, Routine
 
 
@@ -41,6 +42,8 @@ def merge(windows: list[Window]) -> list[Window]:
     """Union of windows; windows that touch become one."""
     merged: list[Window] = []
     for w in sorted(windows):
+        if w.end <= w.start:  # a range inside a spring-forward gap is empty
+            continue
         if merged and w.start <= merged[-1].end:
             if w.end > merged[-1].end:
                 merged[-1] = Window(merged[-1].start, w.end)
@@ -74,32 +77,53 @@ class Occurrence:
 
 
 def routine_occurrences(
-    routine: Routine, start: datetime, end: datetime, tz: ZoneInfo
+    routine: Routine, start: datetime, end: datetime, tz: ZoneInfo, granularity: int
 ) -> list[Occurrence]:
-    """The candidate occurrences of `routine` in the horizon, one per allowed day.
+    """The candidate occurrences of `routine` in the horizon, one per allowed planned day.
 
-    An occurrence belongs to the day its window starts; its window is clipped to the horizon and
-    dropped when nothing of it lies inside.
+    An occurrence belongs to the day its window starts (never a day before the horizon); its
+    window is clipped to the horizon and dropped when, shrunk to the grid, it cannot hold the
+    routine: such a day was never a chance to do it, so missing it costs nothing.
     """
     first_day = start.astimezone(tz).date()
+    last_day = (end - timedelta(microseconds=1)).astimezone(tz).date()
+    days = (last_day - first_day).days + 1  # planned dates
+    horizon_days = days if _is_midnight(start, tz) else days - 1
     out = []
-    day = first_day - timedelta(days=1)
-    while day <= end.astimezone(tz).date():
-        if day.weekday() in routine.every.weekdays:
-            window = clip([range_on(day, routine.window, tz)], start, end)
-            if window:
-                week = max(0, (day - first_day).days // 7)
-                out.append(Occurrence(routine, day, window[0], week))
-        day += timedelta(days=1)
+    for i in range(days):
+        day = first_day + timedelta(days=i)
+        if day.weekday() not in routine.every.weekdays:
+            continue
+        window = clip([range_on(day, routine.window, tz)], start, end)
+        if window and _holds(window[0], routine.duration, first_day, tz, granularity):
+            out.append(Occurrence(routine, day, window[0], week_of(i, horizon_days)))
     return out
 
 
-def weeks_in(start: datetime, end: datetime, tz: ZoneInfo) -> list[tuple[int, int]]:
-    """(week index, number of days in it) for the 7-day weeks counted from `start`."""
-    days = (end.astimezone(tz).date() - start.astimezone(tz).date()).days
-    if end.astimezone(tz).time() > start.astimezone(tz).time():
-        days += 1
+def _is_midnight(moment: datetime, tz: ZoneInfo) -> bool:
+    local = moment.astimezone(tz)
+    return local.hour == 0 and local.minute == 0
+
+
+def _holds(window: Window, duration: timedelta, first_day: date, tz: ZoneInfo,
+           granularity: int) -> bool:
+    """Whether the window, shrunk inward to the grid, still holds the duration rounded up."""
+    origin = local_time(first_day, 0, tz)
+    lo = math.ceil(elapsed_minutes(origin, window.start) / granularity - 1e-9)
+    hi = math.floor(elapsed_minutes(origin, window.end) / granularity + 1e-9)
+    need = math.ceil(duration.total_seconds() / 60 / granularity - 1e-9)
+    return hi - lo >= need
+
+
+def weeks_in(days: int) -> list[tuple[int, int]]:
+    """(week index, number of days in it) for the 7-day weeks of a `days`-day horizon."""
     return [(w, min(7, days - 7 * w)) for w in range((days + 6) // 7)]
+
+
+def week_of(day_index: int, days: int) -> int:
+    """The week of a planned day (0 = the first day). When the horizon starts at a time of day,
+    its last date is a day more than `days`; it joins the last week."""
+    return min(day_index // 7, (days + 6) // 7 - 1)
 
 
 def per_week_quota(per_week: int, days_in_week: int) -> int:

@@ -14,7 +14,7 @@ class Status(StrEnum):
     INVALID = "invalid"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Block:
     """A stretch of time given to one task chunk or one routine occurrence."""
 
@@ -29,7 +29,12 @@ class Block:
 
     @property
     def minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
+        """Whole minutes, rounded up like every duration in tengnuo.model.cost."""
+        return -int(-(self.end - self.start).total_seconds() // 60)
+
+    @property
+    def sort_key(self) -> tuple[datetime, datetime, str, int]:
+        return (self.start, self.end, self.id, self.chunk or 0)
 
 
 @dataclass(frozen=True)

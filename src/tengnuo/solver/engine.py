@@ -1,0 +1,128 @@
+"""solve(): dispatch heuristic, then local search, then CP-SAT tier by tier; then the Plan.
+
+The plan's cost is recomputed from its blocks by tengnuo.model.cost, never taken from the
+search; `bound` combines the proved tier bounds and is 0 where nothing is proved.
+"""
+
+from __future__ import annotations
+
+import time
+
+from tengnuo.model.cost import evaluate, total_of
+from tengnuo.model.plan import Block, Plan, Status, Unscheduled
+from tengnuo.model.problem import Problem
+from tengnuo.solver import explain, sequence
+from tengnuo.solver.cpsat_solve import Outcome, improve
+from tengnuo.solver.decode import Decoder
+from tengnuo.solver.explain import span_text
+from tengnuo.solver.greedy import dispatch
+from tengnuo.solver.instance import Instance, build, unavoidable
+from tengnuo.solver.options import Progress, ProgressCallback, SolveOptions
+from tengnuo.solver.search import Search
+from tengnuo.solver.spans import Span
+
+LOCAL_SEARCH_SHARE = 0.3  # of the time limit, at most; it stops earlier when it stalls
+LARGE_INSTANCE_JOBS = 400  # above this, the cheapest dispatch and a sampled local search
+
+
+def solve(problem: Problem, options: SolveOptions | None = None,
+          progress: ProgressCallback | None = None) -> Plan:
+    """The best plan for `problem` found within `options.time_limit_seconds`."""
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    deadline = started + options.time_limit_seconds
+    inst = build(problem)
+    outcome = optimise(inst, options, started, deadline, progress)
+    if outcome.score[0] == 0 and not outcome.infeasible:
+        return to_plan(inst, outcome, started)
+    found = explain.conflicts(problem, options, started + options.time_limit_seconds * 1.05)
+    soft = build(problem, deadlines="soft")
+    fallback = optimise(soft, options, started, max(deadline, time.perf_counter() + 0.5),
+                        progress)
+    plan = to_plan(soft, fallback, started)
+    return Plan(Status.INFEASIBLE, plan.cost, plan.bound, round(time.perf_counter() - started, 3),
+                plan.blocks, plan.late, plan.unscheduled, plan.warnings, tuple(found))
+
+
+def optimise(inst: Instance, options: SolveOptions, started: float, deadline: float,
+             progress: ProgressCallback | None) -> Outcome:
+    decoder = Decoder(inst)
+    large = len(inst.jobs) > LARGE_INSTANCE_JOBS
+    order, placement = dispatch(inst, decoder, quick=large)
+    _report(progress, started, "heuristic", placement.score)
+    ls_deadline = min(deadline, time.perf_counter() + options.time_limit_seconds
+                      * LOCAL_SEARCH_SHARE)
+    if not options.use_cp_sat:
+        ls_deadline = deadline
+    if placement.score[0] or placement.score[1:3] > (unavoidable(inst), 0):
+        if sequence.applies(inst):
+            seq = sequence.SequenceSearch(inst, options.seed)
+            order = seq.run(order, ls_deadline, patience=4000)
+            placement = decoder.decode(order)
+        else:
+            search = Search(decoder, options.seed)
+            order, placement = search.run(order, placement, ls_deadline,
+                                          patience=10 if large else 30)
+        _report(progress, started, "local search", placement.score)
+    outcome = Outcome(placement.chunks, placement.score)
+    if options.use_cp_sat and time.perf_counter() < deadline:
+        outcome = improve(inst, decoder, placement.chunks, deadline, options, started, progress)
+    return outcome
+
+
+def _report(progress: ProgressCallback | None, started: float, phase: str,
+            score: tuple[int, int, int, int]) -> None:
+    if progress is not None:
+        progress(Progress(time.perf_counter() - started, phase, sum(score[1:]), None))
+
+
+def blocks_of(inst: Instance, chunks: list[list[Span]]) -> tuple[Block, ...]:
+    grid = inst.grid
+    out = []
+    for job, placed in zip(inst.jobs, chunks, strict=True):
+        many = len(placed) > 1
+        for i, (s, e) in enumerate(placed):
+            out.append(Block(grid.at(s), grid.at(e), job.item_id, job.kind, job.title,
+                             job.category, i + 1 if many else None, len(placed) if many else None))
+    return tuple(sorted(out, key=lambda b: b.sort_key))
+
+
+def to_plan(inst: Instance, outcome: Outcome, started: float) -> Plan:
+    problem = inst.problem
+    blocks = blocks_of(inst, outcome.chunks)
+    ev = evaluate(problem, blocks)
+    cost = ev.cost
+    bound = _bound(problem, outcome, cost.total)
+    status = Status.OPTIMAL if bound == cost.total else Status.FEASIBLE
+    warnings = [f"{s.category}: {span_text(s.planned_minutes)} planned in week {s.week + 1}, "
+                f"below week_min {span_text(s.minimum_minutes)}" for s in ev.shortfalls]
+    if status is Status.FEASIBLE and bound == 0:
+        warnings.append("no lower bound was proved within the time limit")
+    return Plan(status, cost, bound, round(time.perf_counter() - started, 3), blocks, ev.late,
+                _unscheduled(inst, outcome.chunks, ev.missed), tuple(warnings))
+
+
+def _bound(problem: Problem, outcome: Outcome, total: int) -> int:
+    """Combine tier bounds: a later tier's bound counts only once the earlier ones are proved."""
+    u, lat, _ = (outcome.score[1], outcome.score[2], outcome.score[3])
+    b = outcome.bounds
+    if not outcome.proved[0]:
+        value = total_of(problem, b[0], 0, 0)
+    elif not outcome.proved[1]:
+        value = total_of(problem, u, b[1], 0)
+    elif not outcome.proved[2]:
+        value = total_of(problem, u, lat, b[2])
+    else:
+        value = total
+    return min(value, total)
+
+
+def _unscheduled(inst: Instance, chunks: list[list[Span]],
+                 missed: tuple[object, ...]) -> tuple[Unscheduled, ...]:
+    out = []
+    by_key = {(j.item_id, j.occurrence.day if j.occurrence else None): j for j in inst.jobs}
+    for m in missed:
+        job = by_key.get((m.id, m.day)) or by_key.get((m.id, None))  # type: ignore[attr-defined]
+        why = explain.reason(inst, chunks, job) if job else "the week's quota is not met"
+        out.append(Unscheduled(m.id, m.kind, m.minutes, why, m.day))  # type: ignore[attr-defined]
+    return tuple(out)

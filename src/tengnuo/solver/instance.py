@@ -1,0 +1,279 @@
+"""The problem in integer slots: jobs (task or routine occurrence) with their allowed spans.
+
+Everything the heuristic, the local search and CP-SAT share is derived here once: the grid
+rounding of FORMAT.md (durations and split minimums up, maximums down, due down, not_before up,
+buffer up, availability inward, events outward), the buffer folded into the spans, and the
+limits in slots.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tengnuo.model.hours import (
+    Occurrence,
+    per_week_quota,
+    profile_windows,
+    routine_occurrences,
+    weeks_in,
+)
+from tengnuo.model.items import Routine, Task
+from tengnuo.model.problem import Problem
+from tengnuo.solver.grid import Grid
+from tengnuo.solver.spans import Span, clip, cut, subtract, union
+
+
+@dataclass
+class Job:
+    """One thing to place: a whole task (maybe in chunks) or one routine occurrence."""
+
+    index: int
+    item_id: str
+    kind: str  # "task" | "routine"
+    title: str
+    category: str | None
+    duration: int  # slots
+    min_chunk: int
+    max_chunk: int
+    spans: list[Span]  # where its blocks may lie (already clear of events and their buffer)
+    weight: int
+    missed_cost: int  # cost if left out: weight × written minutes
+    release: int  # earliest start slot
+    due_minute: float | None = None  # elapsed minutes to the written due (soft or hard)
+    hard: bool = False
+    preds: list[int] = field(default_factory=list)
+    quota_group: int | None = None  # routine occurrences sharing an N/week quota
+    occurrence: Occurrence | None = None
+
+    @property
+    def split(self) -> bool:
+        return self.max_chunk < self.duration
+
+    @property
+    def chunking_impossible(self) -> bool:
+        return self.max_chunk < self.min_chunk
+
+    def late_minutes(self, end_slot: int, slot_minutes: int) -> int:
+        """Whole minutes after the written due; `end_slot` is on the grid, so this is exact."""
+        if self.due_minute is None:
+            return 0
+        return max(0, end_slot * slot_minutes - math.floor(self.due_minute + 1e-9))
+
+
+@dataclass(frozen=True)
+class Cap:
+    """A limit on planned slots in [start, end) for jobs in `members`."""
+
+    name: str  # in the user's words, e.g. "day_max on Wed 09 Dec" or "learning week_max, week 1"
+    start: int
+    end: int
+    slots: int
+    members: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Minimum:
+    """A soft `week_min`: minutes wanted in [start, end) for the category's jobs."""
+
+    category: str
+    week: int
+    start: int
+    end: int
+    minutes: int
+    members: frozenset[int]
+
+
+@dataclass
+class Instance:
+    problem: Problem
+    grid: Grid
+    horizon: Span
+    buffer: int
+    jobs: list[Job]
+    caps: list[Cap]
+    minimums: list[Minimum]
+    quotas: dict[int, int]  # quota group -> how many occurrences at most
+    quota_cost: dict[int, int]  # quota group -> cost of one missed occurrence
+    busy: list[Span]  # events grown to the grid and by the buffer, merged
+
+    @property
+    def chunk_gap(self) -> int:
+        """Two chunks of one task stay this far apart (buffer, and at least one grid step)."""
+        return max(self.buffer, 1)
+
+
+def build(problem: Problem, *, deadlines: str = "hard") -> Instance:
+    """Translate `problem` to slots.
+
+    `deadlines`: "hard" cuts a hard task's spans at its due; "soft" treats hard deadlines as
+    soft (the fallback plan of an infeasible problem); "guarded" keeps the spans whole but the
+    task hard, for the model that explains infeasibility with assumptions.
+    """
+    grid = Grid.of(problem)
+    horizon = (grid.ceil(problem.start), grid.floor(problem.end))
+    buffer = grid.slots(problem.limits.buffer)
+    busy = union(
+        (grid.floor(e.start) - buffer, grid.ceil(e.end) + buffer)
+        for e in problem.events if e.end > e.start
+    )
+    inst = Instance(problem, grid, horizon, buffer, [], [], [], {}, {}, busy)
+    cut_points = _cut_points(problem, grid)
+    task_jobs = [_task_job(inst, i, t, cut_points(t.category), deadlines)
+                 for i, t in enumerate(problem.tasks)]
+    inst.jobs.extend(task_jobs)
+    by_id = {j.item_id: j.index for j in task_jobs}
+    event_ends = {e.id: grid.ceil(e.end) for e in problem.events if e.inline}
+    for job, task in zip(task_jobs, problem.tasks, strict=True):
+        job.preds = [by_id[p] for p in task.after if p in by_id]
+        for p in task.after:
+            if p in event_ends:
+                job.release = max(job.release, event_ends[p])
+        job.spans = [(max(s, job.release), e) for s, e in job.spans if e - max(s, job.release)
+                     >= job.min_chunk]
+    for routine in problem.routines:
+        _add_routine(inst, routine, cut_points(routine.category))
+    inst.caps.extend(_caps(inst))
+    inst.minimums.extend(_minimums(inst))
+    return inst
+
+
+def _cut_points(problem: Problem, grid: Grid) -> Callable[[str | None], list[int]]:
+    """Where a job's spans are cut so that every block lies in one day (and so in one week).
+
+    Only where a daily or weekly limit counts the job: elsewhere a block may cross midnight.
+    """
+    limits = problem.limits
+
+    def points(category: str | None) -> list[int]:
+        cat = limits.categories.get(category) if category else None
+        if limits.day_max is None and cat is None:
+            return []
+        return list(grid.day_starts)
+
+    return points
+
+
+def _free(inst: Instance, spans: list[Span], cuts: list[int], shortest: int) -> list[Span]:
+    lo, hi = inst.horizon
+    out = cut(subtract(clip(spans, lo, hi), inst.busy), cuts)
+    return [(s, e) for s, e in out if e - s >= shortest]
+
+
+def _task_job(inst: Instance, index: int, task: Task, cuts: list[int], deadlines: str) -> Job:
+    problem, grid = inst.problem, inst.grid
+    duration = max(1, grid.slots(task.duration))
+    lo, hi = duration, duration
+    if task.split is not None:
+        lo, hi = grid.slots(task.split.min), grid.slots_down(task.split.max)
+        if duration < lo or (duration <= hi and duration < 2 * lo):
+            lo, hi = duration, duration
+        elif not any(k * lo <= duration <= k * hi for k in range(1, duration // lo + 1)):
+            hi = 0  # no number of chunks adds up: the task cannot be planned
+    windows = profile_windows(problem.profile(task.hours), problem.start, problem.end, problem.tz)
+    spans = [(grid.ceil(w.start), grid.floor(w.end)) for w in windows]
+    release = inst.horizon[0]
+    if task.not_before is not None:
+        release = max(release, grid.ceil(task.not_before))
+    hard = task.hard and deadlines != "soft" and task.due is not None
+    cut_at_due = hard and deadlines == "hard"
+    deadline = grid.floor(task.due) if cut_at_due and task.due else inst.horizon[1]
+    spans = [(max(s, release), min(e, deadline)) for s, e in spans]
+    minutes = math.ceil(task.duration.total_seconds() / 60)
+    return Job(
+        index=index,
+        item_id=task.id, kind="task", title=task.title, category=task.category,
+        duration=duration, min_chunk=lo, max_chunk=hi,
+        spans=_free(inst, spans, cuts, lo) if lo <= hi else [], weight=task.cost_weight,
+        missed_cost=task.cost_weight * minutes, release=release,
+        due_minute=grid.minutes(task.due) if task.due is not None else None,
+        hard=hard,
+    )
+
+
+def _add_routine(inst: Instance, routine: Routine, cuts: list[int]) -> None:
+    problem, grid = inst.problem, inst.grid
+    duration = max(1, grid.slots(routine.duration))
+    minutes = math.ceil(routine.duration.total_seconds() / 60)
+    cost = routine.cost_weight * minutes
+    occurrences = routine_occurrences(routine, problem.start, problem.end, problem.tz,
+                                      problem.granularity_minutes)
+    groups: dict[int, int] = {}
+    if routine.every.per_week is not None:
+        for week, days in weeks_in(problem.days):
+            candidates = sum(1 for o in occurrences if o.week == week)
+            group = len(inst.quotas)
+            inst.quotas[group] = min(per_week_quota(routine.every.per_week, days), candidates)
+            inst.quota_cost[group] = cost
+            groups[week] = group
+    for occ in occurrences:
+        span = (grid.ceil(occ.window.start), grid.floor(occ.window.end))
+        inst.jobs.append(Job(
+            index=len(inst.jobs), item_id=routine.id, kind="routine", title=routine.title,
+            category=routine.category, duration=duration, min_chunk=duration,
+            max_chunk=duration, spans=_free(inst, [span], cuts, duration),
+            weight=routine.cost_weight, missed_cost=cost, release=span[0],
+            quota_group=groups.get(occ.week), occurrence=occ,
+        ))
+
+
+def _caps(inst: Instance) -> list[Cap]:
+    problem, grid = inst.problem, inst.grid
+    limits = problem.limits
+    caps = []
+    days = list(zip(grid.day_starts, grid.day_starts[1:], strict=False))
+    everyone = frozenset(j.index for j in inst.jobs)
+    tz = problem.tz
+    for s, e in days:
+        label = grid.at(s).astimezone(tz).strftime("%a %d %b")
+        if limits.day_max is not None:
+            caps.append(Cap(f"day_max on {label}", s, e, grid.slots_down(limits.day_max),
+                            everyone))
+        for name, lim in limits.categories.items():
+            members = frozenset(j.index for j in inst.jobs if j.category == name)
+            if lim.day_max is not None and members:
+                caps.append(Cap(f"{name} day_max on {label}", s, e,
+                                grid.slots_down(lim.day_max), members))
+    for week, (s, e) in enumerate(_week_spans(inst)):
+        for name, lim in limits.categories.items():
+            members = frozenset(j.index for j in inst.jobs if j.category == name)
+            if lim.week_max is not None and members:
+                caps.append(Cap(f"{name} week_max in week {week + 1}", s, e,
+                                grid.slots_down(lim.week_max), members))
+    return caps
+
+
+def _week_spans(inst: Instance) -> list[Span]:
+    starts = inst.grid.day_starts
+    problem = inst.problem
+    weeks = weeks_in(problem.days)
+    spans = [(starts[7 * w], starts[min(7 * w + days, len(starts) - 1)]) for w, days in weeks]
+    if spans:  # a horizon starting at a time of day ends on one more date: it joins the last week
+        spans[-1] = (spans[-1][0], starts[-1])
+    return spans
+
+
+def _minimums(inst: Instance) -> list[Minimum]:
+    problem, _grid = inst.problem, inst.grid
+    out = []
+    weeks = weeks_in(problem.days)
+    for name, lim in problem.limits.categories.items():
+        if lim.week_min is None:
+            continue
+        members = frozenset(j.index for j in inst.jobs if j.category == name)
+        need = math.ceil(lim.week_min.total_seconds() / 60)
+        for (week, days), (s, e) in zip(weeks, _week_spans(inst), strict=True):
+            minimum = need if days == 7 else math.ceil(need * days / 7)
+            out.append(Minimum(name, week, s, e, minimum, members))
+    return out
+
+
+def unavoidable(inst: Instance) -> int:
+    """Unscheduled cost that no plan avoids: jobs without any free span, and quota weeks with
+    fewer possible days than the quota. A plan at this cost is proved optimal in that tier."""
+    cost = sum(j.missed_cost for j in inst.jobs if not j.spans and j.quota_group is None)
+    for group, quota in inst.quotas.items():
+        possible = sum(1 for j in inst.jobs if j.quota_group == group and j.spans)
+        cost += inst.quota_cost[group] * max(0, quota - possible)
+    return cost
