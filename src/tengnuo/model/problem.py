@@ -31,6 +31,8 @@ class Problem:
     events: tuple[Event, ...] = ()
     tasks: tuple[Task, ...] = ()
     routines: tuple[Routine, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+    """Input that was read but partly dropped (e.g. calendar components), for the plan's warnings."""
 
     @property
     def tz(self) -> ZoneInfo:
