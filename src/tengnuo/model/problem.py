@@ -32,7 +32,7 @@ class Problem:
     tasks: tuple[Task, ...] = ()
     routines: tuple[Routine, ...] = ()
     warnings: tuple[Issue, ...] = ()
-    """Input that was read but partly dropped (e.g. calendar components), for the plan's warnings."""
+    """Input read but partly dropped (e.g. calendar components), for the plan's warnings."""
 
     @property
     def tz(self) -> ZoneInfo:
