@@ -17,7 +17,8 @@ ALL_DAY = HoursProfile(DEFAULT_PROFILE, {d: (DayRange(0, 1440),) for d in range(
 
 @dataclass(frozen=True)
 class Problem:
-    """Everything a plan needs. Times are aware datetimes in `timezone`.
+    """Everything a plan needs. Times are aware UTC datetimes (see tengnuo.model);
+    `timezone` names the zone in which the person's wall clock, days and weeks are read.
 
     `start` is the first planned instant (local midnight when the file gave a date).
     """

@@ -167,6 +167,8 @@ class Model:
         model (built from soft spans) the due is an explicit constraint under its guard."""
         g = self.inst.grid.slot_minutes
         for job, jv in zip(self.inst.jobs, self.jobs, strict=True):
+            if job.required:
+                self.m.add(jv.present == 1)
             if not job.hard:
                 continue
             guard = self._guard(f"due:{job.item_id}")
@@ -216,7 +218,7 @@ class Model:
                 late = m.new_int_var(0, max(0, horizon_minutes - due), f"late:{job.index}")
                 m.add(late >= g * jv.end - due).only_enforce_if(jv.present)
                 lateness.append(job.weight * late)
-            prefs.append(DAY_POINTS * job.weight * self._end_day(jv))
+            prefs.append(DAY_POINTS * job.weight * self._end_day(job, jv))
             prefs.append(CHUNK_POINTS * (sum(c.present for c in jv.chunks) - jv.present))
         for group, quota in inst.quotas.items():
             members = [jv.present for job, jv in zip(inst.jobs, self.jobs, strict=True)
@@ -225,16 +227,24 @@ class Model:
         prefs += self._shortfalls()
         return Tiers(sum(unscheduled), sum(lateness), sum(prefs))
 
-    def _end_day(self, jv: JobVars) -> LinearExpr:
-        """Number of local midnights strictly before the job's end: one literal per midnight."""
+    def _end_day(self, job: Job, jv: JobVars) -> LinearExpr:
+        """Number of local midnights strictly before the job's end: a literal per midnight that
+        its spans straddle, a constant for those before its first span."""
+        if not job.spans:
+            return 0
+        first, last = job.spans[0][0], job.spans[-1][1]
+        before = 0
         lits = []
         for midnight in self.inst.grid.day_starts[1:]:
-            if midnight >= self.inst.horizon[1]:
+            if midnight >= min(last, self.inst.horizon[1]):
                 break
+            if midnight <= first:
+                before += 1
+                continue
             after = self.m.new_bool_var("")
             self.m.add(jv.end <= midnight).only_enforce_if([~after, jv.present])
             lits.append(after)
-        return sum(lits)
+        return sum(lits) + before * jv.present
 
     def _shortfalls(self) -> list[LinearExpr]:
         inst, m, grid = self.inst, self.m, self.inst.grid

@@ -175,7 +175,7 @@ class Decoder:
         planned_in_group = dict.fromkeys(inst.quotas, 0)
         for job, placed in zip(inst.jobs, chunks, strict=True):
             if not placed:
-                if job.hard:
+                if job.hard or job.required:
                     hard += 1
                 if job.quota_group is None:
                     unscheduled += job.missed_cost

@@ -6,6 +6,7 @@ search; `bound` combines the proved tier bounds and is 0 where nothing is proved
 
 from __future__ import annotations
 
+import os
 import time
 
 from tengnuo.model.cost import evaluate, total_of
@@ -17,11 +18,15 @@ from tengnuo.solver.decode import Decoder
 from tengnuo.solver.explain import span_text
 from tengnuo.solver.greedy import dispatch
 from tengnuo.solver.instance import Instance, build, unavoidable
+from tengnuo.solver.lns import window_search
 from tengnuo.solver.options import Progress, ProgressCallback, SolveOptions
 from tengnuo.solver.search import Search
 from tengnuo.solver.spans import Span
 
-LOCAL_SEARCH_SHARE = 0.3  # of the time limit, at most; it stops earlier when it stalls
+LOCAL_SEARCH_SHARE = 0.3  # of the time limit at most, for the fast single-line search
+GENERAL_SEARCH_SHARE = 0.1  # the decoder-based search is slower; CP-SAT uses the time better
+SEARCH_SHARE = 0.93  # of the time limit; the rest is kept for reasons and the plan itself
+WHOLE_MODEL_LIMIT = 20000  # above this estimate, CP-SAT works on windows of days (lns.py)
 LARGE_INSTANCE_JOBS = 400  # above this, the cheapest dispatch and a sampled local search
 
 
@@ -30,7 +35,7 @@ def solve(problem: Problem, options: SolveOptions | None = None,
     """The best plan for `problem` found within `options.time_limit_seconds`."""
     options = options or SolveOptions()
     started = time.perf_counter()
-    deadline = started + options.time_limit_seconds
+    deadline = started + options.time_limit_seconds * SEARCH_SHARE
     inst = build(problem)
     outcome = optimise(inst, options, started, deadline, progress)
     if outcome.score[0] == 0 and not outcome.infeasible:
@@ -50,8 +55,8 @@ def optimise(inst: Instance, options: SolveOptions, started: float, deadline: fl
     large = len(inst.jobs) > LARGE_INSTANCE_JOBS
     order, placement = dispatch(inst, decoder, quick=large)
     _report(progress, started, "heuristic", placement.score)
-    ls_deadline = min(deadline, time.perf_counter() + options.time_limit_seconds
-                      * LOCAL_SEARCH_SHARE)
+    share = LOCAL_SEARCH_SHARE if sequence.applies(inst) else GENERAL_SEARCH_SHARE
+    ls_deadline = min(deadline, time.perf_counter() + options.time_limit_seconds * share)
     if not options.use_cp_sat:
         ls_deadline = deadline
     if placement.score[0] or placement.score[1:3] > (unavoidable(inst), 0):
@@ -65,9 +70,20 @@ def optimise(inst: Instance, options: SolveOptions, started: float, deadline: fl
                                           patience=10 if large else 30)
         _report(progress, started, "local search", placement.score)
     outcome = Outcome(placement.chunks, placement.score)
-    if options.use_cp_sat and time.perf_counter() < deadline:
-        outcome = improve(inst, decoder, placement.chunks, deadline, options, started, progress)
-    return outcome
+    if not options.use_cp_sat or time.perf_counter() >= deadline:
+        return outcome
+    if model_size(inst) > WHOLE_MODEL_LIMIT or os.environ.get("TENGNUO_LNS"):
+        return window_search(inst, decoder, outcome, deadline, options, started, progress)
+    return improve(inst, decoder, placement.chunks, deadline, options, started, progress)
+
+
+def model_size(inst: Instance) -> int:
+    """A cheap estimate of the CP-SAT model's size: chunk slots times the spans they choose from."""
+    total = 0
+    for job in inst.jobs:
+        chunks = job.duration // max(1, job.min_chunk) if job.split else 1
+        total += chunks * max(1, len(job.spans))
+    return total
 
 
 def _report(progress: ProgressCallback | None, started: float, phase: str,
@@ -120,9 +136,10 @@ def _bound(problem: Problem, outcome: Outcome, total: int) -> int:
 def _unscheduled(inst: Instance, chunks: list[list[Span]],
                  missed: tuple[object, ...]) -> tuple[Unscheduled, ...]:
     out = []
+    reasons = explain.Reasons(inst, chunks)
     by_key = {(j.item_id, j.occurrence.day if j.occurrence else None): j for j in inst.jobs}
     for m in missed:
         job = by_key.get((m.id, m.day)) or by_key.get((m.id, None))  # type: ignore[attr-defined]
-        why = explain.reason(inst, chunks, job) if job else "the week's quota is not met"
+        why = reasons.why(job) if job else "the week's quota is not met"
         out.append(Unscheduled(m.id, m.kind, m.minutes, why, m.day))  # type: ignore[attr-defined]
     return tuple(out)

@@ -7,6 +7,7 @@ the predecessor that is missing, the cap that is full. Conflicts come from CP-SA
 
 from __future__ import annotations
 
+import bisect
 import time
 from datetime import datetime
 
@@ -31,98 +32,94 @@ def when(moment: datetime, problem: Problem) -> str:
     return moment.astimezone(problem.tz).strftime("%a %d %b %H:%M")
 
 
-def reason(inst: Instance, chunks: list[list[Span]], job: Job) -> str:
-    """Why `job` is not in the plan `chunks`."""
-    g = inst.grid.slot_minutes
-    missing = [inst.jobs[p].item_id for p in job.preds if not chunks[p]]
-    if missing:
-        return f"waits for {', '.join(missing)}, which did not fit"
-    if job.chunking_impossible:
-        return (f"no number of chunks between {span_text(job.min_chunk * g)} and "
-                "the split maximum adds up to its duration")
-    if job.kind == "routine":
-        return _routine_reason(inst, chunks, job)
-    where = f"in `{inst.problem.task(job.item_id).hours}` hours"
-    end = inst.horizon[1]
-    by = "in the horizon"
-    if job.due_minute is not None and job.hard:
-        end = min(end, int(job.due_minute // g))
-        by = f"before {when(inst.grid.at(end), inst.problem)}"
-    free = _free_slots(inst, chunks, job, end)
-    need = job.duration
-    if not job.spans:
-        return f"needs {span_text(need * g)} {where} {by}; none of those hours is free"
-    if free < need:
-        return f"needs {span_text(need * g)} {where} {by}; only {span_text(free * g)} is free"
-    if job.split and _largest_gap(inst, chunks, job, end) < job.min_chunk:
-        return (f"no free gap {where} holds a chunk of {span_text(job.min_chunk * g)}")
-    full = _full_caps(inst, chunks, job)
-    if full:
-        return f"{full} is reached where it would fit"
-    if not job.split and _largest_gap(inst, chunks, job, end) < need:
-        return f"no free gap {where} {by} is {span_text(need * g)} long"
-    return "the free time went to more valuable items (higher priority or weight)"
+class Reasons:
+    """Why jobs are missing from one plan; the plan's occupancy and cap use are computed once."""
 
-
-def _routine_reason(inst: Instance, chunks: list[list[Span]], job: Job) -> str:
-    g = inst.grid.slot_minutes
-    occ = job.occurrence
-    day = occ.day.strftime("%a %d %b") if occ else "that day"
-    if not job.spans:
-        return f"no free {span_text(job.duration * g)} in its window on {day} (events)"
-    if _largest_gap(inst, chunks, job, inst.horizon[1]) < job.duration:
-        return f"no free {span_text(job.duration * g)} left in its window on {day}"
-    full = _full_caps(inst, chunks, job)
-    if full:
-        return f"{full} is reached"
-    return "the free time in its window went to more valuable items"
-
-
-def _occupied(inst: Instance, chunks: list[list[Span]], skip: int) -> Timeline:
-    timeline = Timeline()
-    for j, placed in enumerate(chunks):
-        if j != skip:
+    def __init__(self, inst: Instance, chunks: list[list[Span]]) -> None:
+        self.inst, self.chunks = inst, chunks
+        self.timeline = Timeline()
+        for placed in chunks:
             for s, e in placed:
-                timeline.add(s, e + inst.buffer)
-    return timeline
+                self.timeline.add(s, e + inst.buffer)
+        self.cap_used = [sum(min(e, c.end) - max(s, c.start) for j in c.members
+                             for s, e in chunks[j] if s < c.end and e > c.start)
+                         for c in inst.caps]
+
+    def why(self, job: Job) -> str:
+        """Why `job` is not in the plan, measured on the plan."""
+        inst, g = self.inst, self.inst.grid.slot_minutes
+        missing = [inst.jobs[p].item_id for p in job.preds if not self.chunks[p]]
+        if missing:
+            return f"waits for {', '.join(missing)}, which did not fit"
+        if job.chunking_impossible:
+            return (f"no number of chunks between {span_text(job.min_chunk * g)} and "
+                    "the split maximum adds up to its duration")
+        if job.kind == "routine":
+            return self._routine(job)
+        where = f"in `{inst.problem.task(job.item_id).hours}` hours"
+        end, by = inst.horizon[1], "in the horizon"
+        if job.due_minute is not None and job.hard:
+            end = min(end, int(job.due_minute // g))
+            by = f"before {when(inst.grid.at(end), inst.problem)}"
+        need = job.duration
+        if not job.spans:
+            return f"needs {span_text(need * g)} {where} {by}; none of those hours is free"
+        pieces = self._free_pieces(job, end)
+        free = total(pieces)
+        largest = max((e - s for s, e in pieces), default=0)
+        if free < need:
+            return (f"needs {span_text(need * g)} {where} {by}; "
+                    f"only {span_text(free * g)} is free")
+        if job.split and largest < job.min_chunk:
+            return f"no free gap {where} holds a chunk of {span_text(job.min_chunk * g)}"
+        full = self._full_caps(job)
+        if full:
+            return f"{full} is reached where it would fit"
+        if not job.split and largest < need:
+            return f"no free gap {where} {by} is {span_text(need * g)} long"
+        return "the free time went to more valuable items (higher priority or weight)"
+
+    def _routine(self, job: Job) -> str:
+        g = self.inst.grid.slot_minutes
+        occ = job.occurrence
+        day = occ.day.strftime("%a %d %b") if occ else "that day"
+        if not job.spans:
+            return f"no free {span_text(job.duration * g)} in its window on {day} (events)"
+        pieces = self._free_pieces(job, self.inst.horizon[1])
+        if max((e - s for s, e in pieces), default=0) < job.duration:
+            return f"no free {span_text(job.duration * g)} left in its window on {day}"
+        full = self._full_caps(job)
+        if full:
+            return f"{full} is reached"
+        return "the free time in its window went to more valuable items"
+
+    def _free_pieces(self, job: Job, end: int) -> list[Span]:
+        pieces = []
+        pad = self.inst.buffer
+        for s, e in clip(job.spans, job.release, end):
+            t = s
+            while t < e:
+                start = self.timeline.earliest(t, e, 1, pad)
+                if start is None:
+                    break
+                room = self.timeline.room(start, e, pad)
+                pieces.append((start, start + room))
+                t = start + room + 1
+        return pieces
+
+    def _full_caps(self, job: Job) -> str | None:
+        names = [c.name for c, used in zip(self.inst.caps, self.cap_used, strict=True)
+                 if c.slots - used < job.min_chunk and job.index in c.members
+                 and _touches(job.spans, c.start, c.end)]
+        if not names:
+            return None
+        return names[0] if len(names) == 1 else f"{names[0]} (and {len(names) - 1} more limits)"
 
 
-def _free_pieces(inst: Instance, chunks: list[list[Span]], job: Job, end: int) -> list[Span]:
-    timeline = _occupied(inst, chunks, job.index)
-    pieces = []
-    for s, e in clip(job.spans, job.release, end):
-        t = s
-        while t < e:
-            start = timeline.earliest(t, e, 1, inst.buffer)
-            if start is None:
-                break
-            room = timeline.room(start, e, inst.buffer)
-            pieces.append((start, start + room))
-            t = start + room + 1
-    return pieces
-
-
-def _free_slots(inst: Instance, chunks: list[list[Span]], job: Job, end: int) -> int:
-    return total(_free_pieces(inst, chunks, job, end))
-
-
-def _largest_gap(inst: Instance, chunks: list[list[Span]], job: Job, end: int) -> int:
-    return max((e - s for s, e in _free_pieces(inst, chunks, job, end)), default=0)
-
-
-def _full_caps(inst: Instance, chunks: list[list[Span]], job: Job) -> str | None:
-    names = []
-    for cap in inst.caps:
-        if job.index not in cap.members:
-            continue
-        used = sum(min(e, cap.end) - max(s, cap.start) for j in cap.members
-                   for s, e in chunks[j] if s < cap.end and e > cap.start)
-        if cap.slots - used < job.min_chunk and any(
-                s < cap.end and e > cap.start for s, e in job.spans):
-            names.append(cap.name)
-    if not names:
-        return None
-    return names[0] if len(names) == 1 else f"{names[0]} (and {len(names) - 1} more limits)"
+def _touches(spans: list[Span], lo: int, hi: int) -> bool:
+    """Whether any of the sorted, disjoint `spans` overlaps [lo, hi)."""
+    i = bisect.bisect_right(spans, (lo, lo))
+    return any(s < hi and e > lo for s, e in spans[max(0, i - 1):i + 1])
 
 
 def conflicts(problem: Problem, options: SolveOptions, deadline: float) -> list[Conflict]:

@@ -46,10 +46,12 @@ class Job:
     preds: list[int] = field(default_factory=list)
     quota_group: int | None = None  # routine occurrences sharing an N/week quota
     occurrence: Occurrence | None = None
+    required: bool = False  # must be planned (a window search keeps a fixed successor's pred)
 
     @property
     def split(self) -> bool:
-        return self.max_chunk < self.duration
+        """May be cut into several chunks (a 2h task with `split: 45m-2h` may still be one)."""
+        return self.min_chunk < self.duration
 
     @property
     def chunking_impossible(self) -> bool:
