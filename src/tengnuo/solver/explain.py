@@ -17,9 +17,9 @@ from tengnuo.model.plan import Conflict
 from tengnuo.model.problem import Problem
 from tengnuo.solver.cpsat_model import Model
 from tengnuo.solver.decode import Timeline
-from tengnuo.solver.instance import Instance, Job, build
+from tengnuo.solver.instance import Instance, Job, build, hours_spans
 from tengnuo.solver.options import SolveOptions
-from tengnuo.solver.spans import Span, clip, total, union
+from tengnuo.solver.spans import Span, clip, subtract, total, union
 
 
 def span_text(minutes: int) -> str:
@@ -62,8 +62,16 @@ class Reasons:
             end = min(end, int(job.due_minute // g))
             by = f"before {when(inst.grid.at(end), inst.problem)}"
         need = job.duration
-        if not job.spans:
-            return f"needs {span_text(need * g)} {where} {by}; none of those hours is free"
+        if not job.spans:  # no free stretch holds a chunk; say how much of the hours is free
+            free = total(subtract(clip(hours_spans(inst, inst.problem.task(job.item_id)),
+                                       job.release, end), inst.busy))
+            if free == 0:
+                return f"needs {span_text(need * g)} {where} {by}; none of those hours is free"
+            if free < need:
+                return (f"needs {span_text(need * g)} {where} {by}; "
+                        f"only {span_text(free * g)} is free")
+            size = job.min_chunk if job.split else need
+            return f"no free gap {where} {by} is {span_text(size * g)} long"
         pieces = self._free_pieces(job, end)
         free = total(pieces)
         largest = max((e - s for s, e in pieces), default=0)

@@ -164,7 +164,7 @@ def _free(inst: Instance, spans: list[Span], cuts: list[int], shortest: int) -> 
 
 
 def _task_job(inst: Instance, index: int, task: Task, cuts: list[int], deadlines: str) -> Job:
-    problem, grid = inst.problem, inst.grid
+    grid = inst.grid
     duration = max(1, grid.slots(task.duration))
     lo, hi = duration, duration
     if task.split is not None:
@@ -173,8 +173,7 @@ def _task_job(inst: Instance, index: int, task: Task, cuts: list[int], deadlines
             lo, hi = duration, duration
         elif not any(k * lo <= duration <= k * hi for k in range(1, duration // lo + 1)):
             hi = 0  # no number of chunks adds up: the task cannot be planned
-    windows = profile_windows(problem.profile(task.hours), problem.start, problem.end, problem.tz)
-    spans = [(grid.ceil(w.start), grid.floor(w.end)) for w in windows]
+    spans = hours_spans(inst, task)
     release = inst.horizon[0]
     if task.not_before is not None:
         release = max(release, grid.ceil(task.not_before))
@@ -192,6 +191,13 @@ def _task_job(inst: Instance, index: int, task: Task, cuts: list[int], deadlines
         due_minute=grid.minutes(task.due) if task.due is not None else None,
         hard=hard,
     )
+
+
+def hours_spans(inst: Instance, task: Task) -> list[Span]:
+    """The task's hours profile in the horizon, shrunk inward to the grid (events not cut out)."""
+    problem, grid = inst.problem, inst.grid
+    windows = profile_windows(problem.profile(task.hours), problem.start, problem.end, problem.tz)
+    return [(grid.ceil(w.start), grid.floor(w.end)) for w in windows]
 
 
 def _add_routine(inst: Instance, routine: Routine, cuts: list[int]) -> None:
