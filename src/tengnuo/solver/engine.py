@@ -6,7 +6,6 @@ search; `bound` combines the proved tier bounds and is 0 where nothing is proved
 
 from __future__ import annotations
 
-import os
 import time
 
 from tengnuo.model.cost import evaluate, total_of
@@ -22,6 +21,7 @@ from tengnuo.solver.lns import window_search
 from tengnuo.solver.options import Progress, ProgressCallback, SolveOptions
 from tengnuo.solver.search import Search
 from tengnuo.solver.spans import Span
+from tengnuo.solver.tidy import left_justify
 
 LOCAL_SEARCH_SHARE = 0.3  # of the time limit at most, for the fast single-line search
 GENERAL_SEARCH_SHARE = 0.1  # the decoder-based search is slower; CP-SAT uses the time better
@@ -70,11 +70,22 @@ def optimise(inst: Instance, options: SolveOptions, started: float, deadline: fl
                                           patience=10 if large else 30)
         _report(progress, started, "local search", placement.score)
     outcome = Outcome(placement.chunks, placement.score)
-    if not options.use_cp_sat or time.perf_counter() >= deadline:
-        return outcome
-    if model_size(inst) > WHOLE_MODEL_LIMIT or os.environ.get("TENGNUO_LNS"):
-        return window_search(inst, decoder, outcome, deadline, options, started, progress)
-    return improve(inst, decoder, placement.chunks, deadline, options, started, progress)
+    if options.use_cp_sat and time.perf_counter() < deadline:
+        if model_size(inst) > WHOLE_MODEL_LIMIT:
+            outcome = window_search(inst, decoder, outcome, deadline, options, started, progress)
+        else:
+            outcome = improve(inst, decoder, placement.chunks, deadline, options, started,
+                              progress)
+    return _tidy(inst, decoder, outcome)
+
+
+def _tidy(inst: Instance, decoder: Decoder, outcome: Outcome) -> Outcome:
+    """Left-justify within days; kept only if the score is no worse (it never should be)."""
+    chunks = left_justify(inst, outcome.chunks)
+    score = decoder.score(chunks)
+    if score <= outcome.score:
+        outcome.chunks, outcome.score = chunks, score
+    return outcome
 
 
 def model_size(inst: Instance) -> int:
