@@ -177,10 +177,15 @@ def plan(
         typer.Option("--ics", metavar="OUT.ics", dir_okay=False,
                      help="Also write the planned blocks to this iCalendar file."),
     ] = None,
+    deterministic: Annotated[
+        bool,
+        typer.Option("--deterministic",
+                     help="Repeatable run: 1 worker, searches stop on work done, not on time."),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Plan FILE: print the agenda day by day, what did not fit and why, and the cost."""
-    options = _solve_options(time_limit, workers, seed)
+    options = _solve_options(time_limit, 1 if deterministic else workers, seed, deterministic)
     with render.solve_progress() as progress:
         problem, result = planner.plan_file(file, options, progress)
     if ics is not None:
@@ -199,9 +204,12 @@ def plan(
     raise typer.Exit(int(STATUS_EXIT[result.status]))
 
 
-def _solve_options(time_limit: float, workers: int, seed: int) -> planner.SolveOptions:
+def _solve_options(
+    time_limit: float, workers: int, seed: int, deterministic: bool
+) -> planner.SolveOptions:
     try:
-        return planner.SolveOptions(time_limit_seconds=time_limit, workers=workers, seed=seed)
+        return planner.SolveOptions(time_limit_seconds=time_limit, workers=workers, seed=seed,
+                                    deterministic=deterministic)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
 

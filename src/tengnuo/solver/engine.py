@@ -57,8 +57,8 @@ def optimise(inst: Instance, options: SolveOptions, started: float, deadline: fl
     _report(progress, started, "heuristic", placement.score)
     share = LOCAL_SEARCH_SHARE if sequence.applies(inst) else GENERAL_SEARCH_SHARE
     ls_deadline = min(deadline, time.perf_counter() + options.time_limit_seconds * share)
-    if not options.use_cp_sat:
-        ls_deadline = deadline
+    if not options.use_cp_sat or options.deterministic:
+        ls_deadline = deadline  # deterministic runs stop on patience, not on the clock
     if placement.score[0] or placement.score[1:3] > (unavoidable(inst), 0):
         if sequence.applies(inst):
             seq = sequence.SequenceSearch(inst, options.seed)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 class SolveOptions:
     """Settings of one solve.
 
-    The same problem and options give the same plan when `workers` is 1 and the solve ends before
-    `time_limit_seconds` (proved optimal, or stopped by `deterministic`), because CP-SAT and the
-    local search then follow a fixed, seeded path.
+    The same problem and options give the same plan when `workers` is 1 and nothing stops on
+    the wall clock: the solve proves optimality before `time_limit_seconds`, or `deterministic`
+    is set (CP-SAT then stops on its deterministic time, the local searches on their patience)
+    and the run still ends within the limit. Every random choice is seeded with `seed`.
     """
 
     time_limit_seconds: float = 10.0
