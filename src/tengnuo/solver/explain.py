@@ -171,12 +171,14 @@ def _infeasible(model: Model, names: list[str], deadline: float) -> bool:
 
 
 def _item_of(guard: str) -> str:
-    """`due:acme-prep` -> `acme-prep`; a limit keeps its words."""
+    """`due:acme-prep` -> `acme-prep`; `after:cv>prep` -> `prep after cv`; a limit keeps its
+    words."""
     kind, _, rest = guard.partition(":")
     if kind == "due":
         return rest
     if kind == "after":
-        return rest.replace(">", " after ")
+        pred, _, succ = rest.partition(">")
+        return f"{succ} after {pred}"
     return guard
 
 
