@@ -215,6 +215,18 @@ def test_infeasible_hard_deadlines_name_both_tasks_and_give_a_fallback():
     assert len(plan.late) == 1
 
 
+def test_infeasible_after_conflict_names_the_order_the_right_way_round():
+    """A hard task that must follow an impossible one: the conflict says `report after research`
+    (not the reverse), and the fallback plan explains the missing predecessor."""
+    problem = load("solver_infeasible_after")
+    plan = solve_checked(problem)
+    assert plan.status is Status.INFEASIBLE
+    (conflict,) = plan.conflicts
+    assert set(conflict.items) == {"report", "report after research"}
+    assert "research after report" not in conflict.message
+    assert "research" in unscheduled_reason(plan, "report")
+
+
 def test_unscheduled_reasons_are_concrete():
     """A task too long for its hours, one waiting for it, one over a full category limit and one
     longer than any free stretch: each reason names its cause."""
