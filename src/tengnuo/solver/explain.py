@@ -63,8 +63,7 @@ class Reasons:
             by = f"before {when(inst.grid.at(end), inst.problem)}"
         need = job.duration
         if not job.spans:  # no free stretch holds a chunk; say how much of the hours is free
-            free = total(subtract(clip(hours_spans(inst, inst.problem.task(job.item_id)),
-                                       job.release, end), inst.busy))
+            free = total(free_hours(inst, job, end))
             if free == 0:
                 return f"needs {span_text(need * g)} {where} {by}; none of those hours is free"
             if free < need:
@@ -122,6 +121,13 @@ class Reasons:
         if not names:
             return None
         return names[0] if len(names) == 1 else f"{names[0]} (and {len(names) - 1} more limits)"
+
+
+def free_hours(inst: Instance, job: Job, end: int) -> list[Span]:
+    """The task's hours from its release to `end`, events and their buffer cut out, however
+    short the pieces (a job's own spans keep only pieces that hold a chunk)."""
+    hours = hours_spans(inst, inst.problem.task(job.item_id))
+    return subtract(clip(hours, job.release, end), inst.busy)
 
 
 def _touches(spans: list[Span], lo: int, hi: int) -> bool:
@@ -190,11 +196,17 @@ def _message(inst: Instance, core: list[str]) -> str:
     if hard:
         last_due = max(int((j.due_minute or 0) // g) for j in hard)
         work = sum(j.duration for j in hard)
-        spans = sorted({s for j in hard for s in clip(j.spans, inst.horizon[0], last_due)})
+        spans = sorted({s for j in hard for s in free_hours(inst, j, last_due)})
         free = total(union(spans))
         moment = when(inst.grid.at(last_due), inst.problem)
         parts.append(f"{span_text(work * g)} of hard-deadline work, "
                      f"{span_text(free * g)} free before {moment}")
+        parts += [f"no number of chunks of `{j.item_id}` adds up to its duration"
+                  for j in hard if j.chunking_impossible]
+        parts += [f"no free stretch of `{j.item_id}`'s hours holds "
+                  f"{span_text((j.min_chunk if j.split else j.duration) * g)}"
+                  for j in hard if not j.spans and not j.chunking_impossible
+                  and total(free_hours(inst, j, last_due))]
     parts += [f"limit {n}" for n in limits]
     parts += [f"`{_item_of(n)}`" for n in core if n.startswith("after:")]
     return "; ".join(parts) if parts else "these rules cannot all hold"
