@@ -227,6 +227,29 @@ def test_infeasible_after_conflict_names_the_order_the_right_way_round():
     assert "research" in unscheduled_reason(plan, "report")
 
 
+def test_infeasible_for_lack_of_a_long_enough_stretch_says_so():
+    """6h of hours are free, but in 3h stretches: the conflict must not claim 0m free."""
+    problem = load("solver_infeasible_stretch")
+    plan = solve_checked(problem)
+    assert plan.status is Status.INFEASIBLE
+    (conflict,) = plan.conflicts
+    assert conflict.items == ("sitting",)
+    assert "6h free" in conflict.message
+    assert "holds 4h" in conflict.message
+
+
+def test_infeasible_split_that_cannot_add_up_says_so():
+    """50m in chunks of 40m-45m is impossible: the conflict names the split, not missing time."""
+    problem = load("solver_infeasible_split")
+    plan = solve_checked(problem)
+    assert plan.status is Status.INFEASIBLE
+    (conflict,) = plan.conflicts
+    assert conflict.items == ("odd-split",)
+    assert "0m free" not in conflict.message
+    assert "no number of chunks of `odd-split` adds up" in conflict.message
+    assert "no number of chunks" in unscheduled_reason(plan, "odd-split")
+
+
 def test_unscheduled_reasons_are_concrete():
     """A task too long for its hours, one waiting for it, one over a full category limit and one
     longer than any free stretch: each reason names its cause."""
