@@ -57,11 +57,14 @@ class Reasons:
         if job.kind == "routine":
             return self._routine(job)
         where = f"in `{inst.problem.task(job.item_id).hours}` hours"
-        end, by = inst.horizon[1], "in the horizon"
+        end, by, limit = inst.horizon[1], "in the horizon", "after the horizon ends"
         if job.due_minute is not None and job.hard:
             end = min(end, int(job.due_minute // g))
             by = f"before {when(inst.grid.at(end), inst.problem)}"
+            limit = "after its due"
         need = job.duration
+        if job.release >= end:  # not_before (or an event it comes after) is too late
+            return f"cannot start before {when(inst.grid.at(job.release), inst.problem)}, {limit}"
         if not job.spans:  # no free stretch holds a chunk; say how much of the hours is free
             free = total(free_hours(inst, job, end))
             if free == 0:
