@@ -251,11 +251,13 @@ def test_infeasible_split_that_cannot_add_up_says_so():
 
 
 def test_unscheduled_reasons_are_concrete():
-    """A task too long for its hours, one waiting for it, one over a full category limit and one
-    longer than any free stretch: each reason names its cause."""
+    """A task too long for its hours, one waiting for it, one over a full category limit, one
+    longer than any free stretch and one whose not_before is past the horizon: each reason
+    names its cause."""
     problem = load("solver_unscheduled_reasons")
     plan = solve_checked(problem)
-    assert {u.id for u in plan.unscheduled} == {"too-long", "follow-up", "laundry", "workshop"}
+    assert {u.id for u in plan.unscheduled} == {
+        "too-long", "follow-up", "laundry", "workshop", "next-month"}
     too_long = unscheduled_reason(plan, "too-long")
     assert "`morning` hours" in too_long
     assert "4h" in too_long
@@ -264,6 +266,8 @@ def test_unscheduled_reasons_are_concrete():
     assert "chores day_max" in unscheduled_reason(plan, "laundry")
     assert unscheduled_reason(plan, "workshop") == (
         "no free gap in `broken` hours in the horizon is 2h long")
+    assert unscheduled_reason(plan, "next-month") == (
+        "cannot start before Mon 04 Jan 09:00, after the horizon ends")
 
 
 @pytest.mark.slow
