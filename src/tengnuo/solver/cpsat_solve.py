@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from tengnuo.solver.cpsat_model import Model
+from tengnuo.solver.cpsat_model import Model, robust_solve
 from tengnuo.solver.decode import Decoder, Score
 from tengnuo.solver.instance import Instance, unavoidable
 from tengnuo.solver.options import Progress, ProgressCallback, SolveOptions
@@ -21,6 +21,7 @@ from tengnuo.solver.spans import Span
 
 TIER_NAMES = ("unscheduled", "lateness", "preferences")
 TIER_SHARE = (0.5, 0.6, 1.0)  # of the time left when the tier starts
+DETERMINISTIC_SHARE = (0.35, 0.25, 0.25)  # of the time limit, in CP-SAT's deterministic time
 
 
 @dataclass
@@ -46,7 +47,10 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 LIGHT_PRESOLVE_VARIABLES = 5000  # measured: probing a 14k-variable fortnight takes 7 s of 10
 
 
-def solver_for(options: SolveOptions, seconds: float, variables: int = 0) -> cp_model.CpSolver:
+def solver_for(options: SolveOptions, seconds: float, wall_seconds: float,
+               variables: int = 0) -> cp_model.CpSolver:
+    """A solver for one run: `seconds` of budget (deterministic time in a deterministic run),
+    never more than `wall_seconds` of real time."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     if variables > LIGHT_PRESOLVE_VARIABLES:
@@ -55,9 +59,9 @@ def solver_for(options: SolveOptions, seconds: float, variables: int = 0) -> cp_
     params.random_seed = options.seed
     if options.deterministic:
         params.max_deterministic_time = max(0.05, seconds)
-        params.max_time_in_seconds = max(0.1, seconds * 4)
+        params.max_time_in_seconds = max(0.1, wall_seconds)
     else:
-        params.max_time_in_seconds = max(0.05, seconds)
+        params.max_time_in_seconds = max(0.05, min(seconds, wall_seconds))
     return solver
 
 
@@ -80,19 +84,22 @@ def improve(inst: Instance, decoder: Decoder, start: list[list[Span]], deadline:
         left = deadline - time.perf_counter()
         if left < 0.05:
             break
-        if not _solve_tier(model, k, expr, left * TIER_SHARE[k], decoder, best, options,
+        # a deterministic run must not size its budgets by the clock: fixed shares of the limit
+        seconds = (options.time_limit_seconds * DETERMINISTIC_SHARE[k] if options.deterministic
+                   else left * TIER_SHARE[k])
+        if not _solve_tier(model, k, expr, seconds, left, decoder, best, options,
                            _Reporter(f"cp-sat: {TIER_NAMES[k]}", started, progress)):
             break
     return best
 
 
 def _solve_tier(model: Model, k: int, expr: cp_model.LinearExprT, seconds: float,
-                decoder: Decoder, best: Outcome, options: SolveOptions,
+                wall_seconds: float, decoder: Decoder, best: Outcome, options: SolveOptions,
                 reporter: _Reporter) -> bool:
     """One tier's solve; returns False when the model has no solution at all."""
     model.m.minimize(expr)
-    solver = solver_for(options, seconds, len(model.m.proto.variables))
-    status = solver.solve(model.m, reporter)
+    solver = solver_for(options, seconds, wall_seconds, len(model.m.proto.variables))
+    status = robust_solve(solver, model.m, reporter)
     if status == cp_model.INFEASIBLE and k == 0:
         best.infeasible = True
         return False

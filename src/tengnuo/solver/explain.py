@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from tengnuo.model.plan import Conflict
 from tengnuo.model.problem import Problem
-from tengnuo.solver.cpsat_model import Model
+from tengnuo.solver.cpsat_model import Model, robust_solve
 from tengnuo.solver.decode import Timeline
 from tengnuo.solver.instance import Instance, Job, build, hours_spans
 from tengnuo.solver.options import SolveOptions
@@ -163,7 +163,7 @@ def _core(model: Model, names: list[str], deadline: float) -> list[str] | None:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
-    if solver.solve(model.m) != cp_model.INFEASIBLE:
+    if robust_solve(solver, model.m) != cp_model.INFEASIBLE:
         return None
     index = {model.guards[n].index: n for n in names}
     core = [index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index]
@@ -176,7 +176,7 @@ def _infeasible(model: Model, names: list[str], deadline: float) -> bool:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = max(0.1, min(2.0, deadline - time.perf_counter()))
-    return bool(solver.solve(model.m) == cp_model.INFEASIBLE)
+    return bool(robust_solve(solver, model.m) == cp_model.INFEASIBLE)
 
 
 def _item_of(guard: str) -> str:

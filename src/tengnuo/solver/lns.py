@@ -30,7 +30,10 @@ def window_search(inst: Instance, decoder: Decoder, best: Outcome, deadline: flo
     rng = random.Random(options.seed)
     days = len(inst.grid.day_starts) - 1
     width = 2
-    while time.perf_counter() + 0.2 < deadline:
+    steps = int(options.time_limit_seconds / STEP_SECONDS) if options.deterministic else -1
+    step_options = replace(options, time_limit_seconds=STEP_SECONDS)
+    while time.perf_counter() + 0.2 < deadline and steps != 0:
+        steps -= 1
         first = rng.randrange(max(1, days - width + 1))
         window = (inst.grid.day_starts[first], inst.grid.day_starts[min(days, first + width)])
         sub, free = _sub_instance(inst, best.chunks, window)
@@ -38,7 +41,8 @@ def window_search(inst: Instance, decoder: Decoder, best: Outcome, deadline: flo
             continue
         start = [list(best.chunks[j]) for j in free]
         step_deadline = min(deadline, time.perf_counter() + STEP_SECONDS)
-        result = improve(sub, Decoder(sub), start, step_deadline, options, started, progress)
+        result = improve(sub, Decoder(sub), start, step_deadline, step_options, started,
+                         progress)
         merged = [list(c) for c in best.chunks]
         for k, j in enumerate(free):
             merged[j] = result.chunks[k]
