@@ -54,6 +54,13 @@ def test_random_problem_plan_passes_the_checker(problem):
         assert not meets_hard_deadlines(problem, plan), (
             "the fallback plan meets every hard deadline, so the problem was not infeasible")
         assert all(c.items for c in plan.conflicts)
+        names = {t.id for t in problem.tasks if t.hard}
+        for conflict in plan.conflicts:
+            for item in conflict.items:
+                # a hard task, `x after y` between tasks, or a limit in words (day_max on ...)
+                words = item.split(" after ")
+                assert item in names or (len(words) == 2 and words[0] in names) or (
+                    "max" in item), item
     else:
         assert meets_hard_deadlines(problem, plan)
 
@@ -74,12 +81,13 @@ def test_problem_with_known_plan_is_fully_planned_on_time(drawn):
 @SOLVER_SETTINGS
 @given(planned_problems())
 def test_optimal_plan_is_no_worse_than_the_known_plan(drawn):
-    """When the solver claims optimal, its cost is at most the known plan's cost (in every tier,
-    lexicographically), preferences included."""
+    """The bound never exceeds the known plan's total, and when the solver claims optimal its
+    cost is at most the known plan's (lexicographically, preferences included)."""
     problem, blocks = drawn
     plan = solve_checked(problem)
     known = evaluate(problem, blocks).cost
     assert known.unscheduled == known.lateness == 0
+    assert plan.bound <= known.total, "the bound must hold for every plan, the known one too"
     if plan.status is Status.OPTIMAL:
         assert cost_key(plan) <= (0, 0, known.preferences)
 
