@@ -25,6 +25,7 @@ def test_identical_hard_tasks_that_cannot_fit_give_conflicts_and_a_fallback():
     plan = solve(problem, SolveOptions(time_limit_seconds=5, workers=1, seed=0,
                                        deterministic=True))
     assert plan.status is Status.INFEASIBLE
-    assert plan.conflicts and set(plan.conflicts[0].items) <= {t.id for t in tasks}
+    assert plan.conflicts
+    assert set(plan.conflicts[0].items) <= {t.id for t in tasks}
     assert len(plan.blocks) == 4
     assert check(problem, plan, hard_as_soft=True) == []

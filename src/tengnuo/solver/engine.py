@@ -119,10 +119,13 @@ def to_plan(inst: Instance, outcome: Outcome, started: float) -> Plan:
     blocks = blocks_of(inst, outcome.chunks)
     ev = evaluate(problem, blocks)
     cost = ev.cost
-    bound = _bound(problem, outcome, cost.total)
+    bound = 0 if inst.restricted else _bound(problem, outcome, cost.total)
     status = Status.OPTIMAL if bound == cost.total else Status.FEASIBLE
     warnings = [f"{s.category}: {span_text(s.planned_minutes)} planned in week {s.week + 1}, "
                 f"below week_min {span_text(s.minimum_minutes)}" for s in ev.shortfalls]
+    if inst.restricted:
+        warnings.append("where a daily or weekly limit applies, no block crosses midnight; "
+                        "so this plan is not proved optimal")
     if status is Status.FEASIBLE and bound == 0:
         warnings.append("no lower bound was proved within the time limit")
     return Plan(status, cost, bound, round(time.perf_counter() - started, 3), blocks, ev.late,

@@ -99,6 +99,7 @@ class Instance:
     quotas: dict[int, int]  # quota group -> how many occurrences at most
     quota_cost: dict[int, int]  # quota group -> cost of one missed occurrence
     busy: list[Span]  # events grown to the grid and by the buffer, merged
+    restricted: bool = False  # some span was cut at midnight: bounds are not proofs then
 
     @property
     def chunk_gap(self) -> int:
@@ -142,24 +143,28 @@ def build(problem: Problem, *, deadlines: str = "hard") -> Instance:
 
 
 def _cut_points(problem: Problem, grid: Grid) -> Callable[[str | None], list[int]]:
-    """Where a job's spans are cut so that every block lies in one day (and so in one week).
-
-    Only where a daily or weekly limit counts the job: elsewhere a block may cross midnight.
+    """Where a job's spans are cut so that a block lies in one day, or one week, for the limits
+    that count it: every midnight under a daily limit, week boundaries under a weekly one only.
+    Elsewhere a block may cross midnight.
     """
     limits = problem.limits
+    weeks = list(grid.day_starts[::7])
 
     def points(category: str | None) -> list[int]:
         cat = limits.categories.get(category) if category else None
-        if limits.day_max is None and cat is None:
-            return []
-        return list(grid.day_starts)
+        if limits.day_max is not None or (cat is not None and cat.day_max is not None):
+            return list(grid.day_starts)
+        return weeks if cat is not None else []
 
     return points
 
 
 def _free(inst: Instance, spans: list[Span], cuts: list[int], shortest: int) -> list[Span]:
     lo, hi = inst.horizon
-    out = cut(subtract(clip(spans, lo, hi), inst.busy), cuts)
+    whole = subtract(clip(spans, lo, hi), inst.busy)
+    out = cut(whole, cuts)
+    if len(out) > len(whole):
+        inst.restricted = True
     return [(s, e) for s, e in out if e - s >= shortest]
 
 
