@@ -322,7 +322,7 @@ def test_weighted_tardiness_first_wt40_instance_reaches_its_optimum():
     p, w, d = wt40_instance(0)
     text = tardiness_planfile(p, w, d)
     problem = loads_planfile(text, "wt40-1.yaml", DATA)
-    plan = solve_checked(problem, SolveOptions(time_limit_seconds=5, workers=1, seed=0))
+    plan = solve_checked(problem, SolveOptions(time_limit_seconds=3, workers=1, seed=0))
     assert not plan.unscheduled
     assert len(plan.blocks) == 40
     assert plan.cost.lateness == wt40_optimum(0) == 913
