@@ -90,14 +90,14 @@ class Reasons:
         return "the free time went to more valuable items (higher priority or weight)"
 
     def _routine(self, job: Job) -> str:
+        """The occurrence's day is shown beside the reason, so the reason does not repeat it."""
         g = self.inst.grid.slot_minutes
-        occ = job.occurrence
-        day = occ.day.strftime("%a %d %b") if occ else "that day"
+        window = job.occurrence.routine.window if job.occurrence else "its window"
         if not job.spans:
-            return f"no free {span_text(job.duration * g)} in its window on {day} (events)"
+            return f"events leave no free {span_text(job.duration * g)} in {window} that day"
         pieces = self._free_pieces(job, self.inst.horizon[1])
         if max((e - s for s, e in pieces), default=0) < job.duration:
-            return f"no free {span_text(job.duration * g)} left in its window on {day}"
+            return f"no free {span_text(job.duration * g)} left in {window} that day"
         full = self._full_caps(job)
         if full:
             return f"{full} is reached"
