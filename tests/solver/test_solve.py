@@ -15,6 +15,8 @@ from planning import (
     DATA,
     EXAMPLES,
     blocks_of,
+    busy_weeks,
+    cost_key,
     elapsed_minutes,
     load,
     solve_checked,
@@ -23,9 +25,14 @@ from planning import (
 )
 
 from tengnuo.formats.planfile import load_planfile, loads_planfile
-from tengnuo.model.cost import minutes_by_day
+from tengnuo.model.cost import evaluate, minutes_by_day
 from tengnuo.model.plan import Plan, Status
 from tengnuo.solver import SolveOptions
+from tengnuo.solver.decode import Decoder
+from tengnuo.solver.engine import WHOLE_MODEL_LIMIT, model_size
+from tengnuo.solver.engine import blocks_of as blocks_of_chunks
+from tengnuo.solver.greedy import dispatch
+from tengnuo.solver.instance import build
 
 
 def unscheduled_reason(plan: Plan, item_id: str) -> str:
@@ -288,6 +295,35 @@ def test_job_hunt_example_is_optimal_within_20s():
     assert plan.solve_seconds <= 20
     hard = [t.id for t in problem.tasks if t.hard]
     assert all(blocks_of(plan, task_id) for task_id in hard)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "design: the full engine gives the decoder-based local search only 10% of the time "
+    "(GENERAL_SEARCH_SHARE) and then CP-SAT, which on 60 tasks over 3 weeks cannot improve the "
+    "lateness tier in the seconds left; the heuristic alone keeps searching the whole time. "
+    "Measured at 3 s: lateness about 52000-63000 with CP-SAT, 7000-17000 without."))
+def test_full_engine_is_no_worse_than_heuristic_on_busy_weeks():
+    """On 60 tasks over three busy weeks, adding CP-SAT never ends on a worse plan (in the
+    lexicographic order) than the local search alone, at the same time limit."""
+    problem = busy_weeks(60)
+    heuristic = solve_checked(problem, SolveOptions(time_limit_seconds=3, workers=1, seed=0,
+                                                    use_cp_sat=False))
+    full = solve_checked(problem, SolveOptions(time_limit_seconds=3, workers=1, seed=0))
+    assert cost_key(full) <= cost_key(heuristic)
+
+
+def test_busy_weeks_with_window_search_plan_validly():
+    """250 tasks are too many for one CP-SAT model: the window search still gives a valid plan
+    that keeps every hard rule, and never one worse than the dispatch heuristic's first plan."""
+    problem = busy_weeks(250)
+    inst = build(problem)
+    assert model_size(inst) > WHOLE_MODEL_LIMIT  # the window search is what runs
+    plan = solve_checked(problem, SolveOptions(time_limit_seconds=4, workers=1, seed=0))
+    assert plan.status is Status.FEASIBLE
+    decoder = Decoder(inst)
+    _order, first = dispatch(inst, decoder)
+    seed = evaluate(problem, blocks_of_chunks(inst, first.chunks)).cost
+    assert cost_key(plan) <= (seed.unscheduled, seed.lateness, seed.preferences)
 
 
 # --- the weighted-tardiness special case of FORMAT.md ------------------------------------------
