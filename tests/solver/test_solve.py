@@ -299,11 +299,12 @@ def test_job_hunt_example_is_optimal_within_20s():
     assert all(blocks_of(plan, task_id) for task_id in hard)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "design: the full engine gives the decoder-based local search only 10% of the time "
-    "(GENERAL_SEARCH_SHARE) and then CP-SAT, which on 60 tasks over 3 weeks cannot improve the "
-    "lateness tier in the seconds left; the heuristic alone keeps searching the whole time. "
-    "Measured at 3 s: lateness about 52000-63000 with CP-SAT, 7000-17000 without."))
+@pytest.mark.xfail(strict=False, reason=(  # timing-dependent: it passes on some runs
+    "design: the local search gets at most LOCAL_SEARCH_SHARE (80%) of the time when CP-SAT "
+    "follows; on 60 tasks over 3 weeks it is still improving then, and CP-SAT's windows do not "
+    "make up for the lost fifth within 3 s; the heuristic alone searches the whole time. "
+    "Measured: lateness 16680 with CP-SAT against 12300 without at 3 s; equal lateness at 6 s "
+    "but worse preferences."))
 def test_full_engine_is_no_worse_than_heuristic_on_busy_weeks():
     """On 60 tasks over three busy weeks, adding CP-SAT never ends on a worse plan (in the
     lexicographic order) than the local search alone, at the same time limit."""
@@ -325,11 +326,6 @@ class SlowClock:
         return self.base + (time.perf_counter() - self.base) * self.factor
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "design: `deterministic` stops CP-SAT on deterministic time, but the decoder-based local "
-    "search still stops on the wall clock when patience does not end it first (here it is still "
-    "improving after 3 s, so CP-SAT never runs). Its plan then depends on machine speed and "
-    "load; it needs a work budget (evaluations sized from the limit) instead of the clock."))
 def test_deterministic_plan_does_not_depend_on_machine_speed(monkeypatch):
     """With `deterministic`, a machine three times slower (for the local search) gives the same
     plan."""

@@ -13,7 +13,7 @@ from tengnuo.model.plan import Block, Plan, Status, Unscheduled
 from tengnuo.model.problem import Problem
 from tengnuo.solver import explain, sequence
 from tengnuo.solver.cpsat_solve import Outcome, improve
-from tengnuo.solver.decode import Decoder
+from tengnuo.solver.decode import Decoder, Placement
 from tengnuo.solver.explain import span_text
 from tengnuo.solver.greedy import dispatch
 from tengnuo.solver.instance import Instance, build, unavoidable
@@ -23,8 +23,11 @@ from tengnuo.solver.search import Search
 from tengnuo.solver.spans import Span
 from tengnuo.solver.tidy import left_justify
 
-LOCAL_SEARCH_SHARE = 0.3  # of the time limit at most, for the fast single-line search
-GENERAL_SEARCH_SHARE = 0.1  # the decoder-based search is slower; CP-SAT uses the time better
+LOCAL_SEARCH_SHARE = 0.8  # of the time limit at most; it usually stalls (patience) sooner
+JOB_DECODES_PER_SECOND = 12000  # deterministic local-search work per second of limit, in
+# jobs decoded: about a quarter of what this 2-core machine does, so a slower one still fits
+WHOLE_MODEL_ONLY = 2000  # model size up to which one CP-SAT model is the whole engine
+WINDOW_SHARE = 0.8  # in between, of the CP-SAT time spent on windows before the whole model
 SEARCH_SHARE = 0.93  # of the time limit; the rest is kept for reasons and the plan itself
 WHOLE_MODEL_LIMIT = 20000  # above this estimate, CP-SAT works on windows of days (lns.py)
 LARGE_INSTANCE_JOBS = 400  # above this, the cheapest dispatch and a sampled local search
@@ -51,32 +54,53 @@ def solve(problem: Problem, options: SolveOptions | None = None,
 
 def optimise(inst: Instance, options: SolveOptions, started: float, deadline: float,
              progress: ProgressCallback | None) -> Outcome:
+    """Dispatch, then local search until it stalls, then CP-SAT as the problem's size allows."""
     decoder = Decoder(inst)
     large = len(inst.jobs) > LARGE_INSTANCE_JOBS
     order, placement = dispatch(inst, decoder, quick=large)
     _report(progress, started, "heuristic", placement.score)
-    share = LOCAL_SEARCH_SHARE if sequence.applies(inst) else GENERAL_SEARCH_SHARE
-    ls_deadline = min(deadline, time.perf_counter() + options.time_limit_seconds * share)
-    if not options.use_cp_sat or options.deterministic:
-        ls_deadline = deadline  # deterministic runs stop on patience, not on the clock
     if placement.score[0] or placement.score[1:3] > (unavoidable(inst), 0):
-        if sequence.applies(inst):
-            seq = sequence.SequenceSearch(inst, options.seed)
-            order = seq.run(order, ls_deadline, patience=4000)
-            placement = decoder.decode(order)
-        else:
-            search = Search(decoder, options.seed)
-            order, placement = search.run(order, placement, ls_deadline,
-                                          patience=10 if large else 30)
+        placement = _local_search(inst, decoder, order, placement, options, deadline, large)
         _report(progress, started, "local search", placement.score)
     outcome = Outcome(placement.chunks, placement.score)
     if options.use_cp_sat and time.perf_counter() < deadline:
-        if model_size(inst) > WHOLE_MODEL_LIMIT:
-            outcome = window_search(inst, decoder, outcome, deadline, options, started, progress)
-        else:
-            outcome = improve(inst, decoder, placement.chunks, deadline, options, started,
-                              progress)
+        outcome = _cp_sat(inst, decoder, outcome, options, started, deadline, progress)
     return _tidy(inst, decoder, outcome)
+
+
+def _local_search(inst: Instance, decoder: Decoder, order: list[int], placement: Placement,
+                  options: SolveOptions, deadline: float, large: bool) -> Placement:
+    """Search orders until patience runs out (or the work budget of a deterministic run), at
+    most LOCAL_SEARCH_SHARE of the limit when CP-SAT follows."""
+    cap = options.time_limit_seconds * (LOCAL_SEARCH_SHARE if options.use_cp_sat else 1.0)
+    ls_deadline = min(deadline, time.perf_counter() + cap)
+    budget = None
+    if options.deterministic:  # work, not time; the clock is only the limit's safety net
+        budget = int(cap * JOB_DECODES_PER_SECOND / max(1, len(inst.jobs)))
+        ls_deadline = deadline
+    if sequence.applies(inst):
+        seq = sequence.SequenceSearch(inst, options.seed)
+        order = seq.run(order, ls_deadline, patience=4000, budget=budget)
+        return decoder.decode(order)
+    search = Search(decoder, options.seed)
+    _, placement = search.run(order, placement, ls_deadline, patience=10 if large else 30,
+                              budget=budget)
+    return placement
+
+
+def _cp_sat(inst: Instance, decoder: Decoder, outcome: Outcome, options: SolveOptions,
+            started: float, deadline: float, progress: ProgressCallback | None) -> Outcome:
+    """Small problems: one model, tier by tier, with proofs. Large: windows of days only.
+    In between (measured on 60-150 tasks): windows first, then one model for the bound."""
+    size = model_size(inst)
+    if size > WHOLE_MODEL_ONLY:
+        until = deadline if size > WHOLE_MODEL_LIMIT else (
+            time.perf_counter() + WINDOW_SHARE * (deadline - time.perf_counter()))
+        outcome = window_search(inst, decoder, outcome, until, options, started, progress)
+        if size > WHOLE_MODEL_LIMIT:
+            return outcome
+    best = improve(inst, decoder, outcome.chunks, deadline, options, started, progress)
+    return best if best.score <= outcome.score else outcome
 
 
 def _tidy(inst: Instance, decoder: Decoder, outcome: Outcome) -> Outcome:

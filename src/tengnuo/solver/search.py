@@ -19,17 +19,21 @@ class Search:
         self.decoder = decoder
         self.rng = random.Random(seed)
         self.evaluations = 0
+        self.budget: int | None = None
 
     def run(
-        self, order: list[int], best: Placement, deadline: float, patience: int
+        self, order: list[int], best: Placement, deadline: float, patience: int,
+        budget: int | None = None,
     ) -> tuple[list[int], Placement]:
-        """Improve `order` until `deadline` (a perf_counter value) or `patience` kicks in vain."""
+        """Improve `order` until `deadline` (a perf_counter value), `patience` kicks in vain, or
+        `budget` decodes (a deterministic run's measure of work)."""
+        self.budget = budget
         best_order = list(order)
         cur_order, cur = self.descend(list(order), best, deadline)
         if cur.score < best.score:
             best_order, best = cur_order, cur
         idle = 0
-        while time.perf_counter() < deadline and idle < patience:
+        while time.perf_counter() < deadline and idle < patience and not self._spent():
             trial = self.perturb(best_order)
             trial_order, trial_place = self.descend(trial, self.decoder.decode(trial), deadline)
             if trial_place.score < best.score:
@@ -54,9 +58,13 @@ class Search:
                 if placement.score < cur.score:
                     order, cur, improved = trial, placement, True
                     break
-                if self.evaluations % 64 == 0 and time.perf_counter() >= deadline:
+                if self._spent() or (
+                        self.evaluations % 64 == 0 and time.perf_counter() >= deadline):
                     return order, cur
         return order, cur
+
+    def _spent(self) -> bool:
+        return self.budget is not None and self.evaluations >= self.budget
 
     def _moves(self, n: int) -> list[tuple[int, int, str]]:
         if n <= MAX_FULL_NEIGHBOURHOOD:

@@ -16,6 +16,7 @@ import time
 from tengnuo.solver.instance import Instance
 
 Cost = tuple[int, int]  # (lateness, weighted completion)
+KICK_EVALUATIONS = 5  # a kick and its descent count as this many decodes in a work budget
 
 
 def applies(inst: Instance) -> bool:
@@ -112,14 +113,18 @@ class SequenceSearch:
             out[i], out[j] = out[j], out[i]
         return out
 
-    def run(self, seq: list[int], deadline: float, patience: int) -> list[int]:
+    def run(self, seq: list[int], deadline: float, patience: int,
+            budget: int | None = None) -> list[int]:
         """ILS on lateness alone (measured: the tie-break on completion times misleads the
         search), then one descent with the tie-break to settle the preference tier."""
         self.tiebreak = False
         best = self.descend(list(seq), deadline)
         best_cost = self.cost(best)
         idle = 0
-        while time.perf_counter() < deadline and idle < patience:
+        kicks = 0
+        while time.perf_counter() < deadline and idle < patience and (
+                budget is None or kicks * KICK_EVALUATIONS < budget):
+            kicks += 1
             trial = self.descend(self.perturb(best), deadline)
             cost = self.cost(trial)
             if cost[0] < best_cost[0]:
