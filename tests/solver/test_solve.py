@@ -391,3 +391,13 @@ def test_weighted_tardiness_first_wt40_instance_reaches_its_optimum():
     for b in plan.blocks:
         by_task[b.id] += elapsed_minutes(b)
     assert by_task == {f"j{i}": pi for i, pi in enumerate(p, start=1)}
+
+
+def test_limit_smaller_than_the_task_says_so():
+    """A 3h task under `learning: day_max 2h` is left out because the limit is too small,
+    not because it 'is reached'."""
+    problem = load("solver_cap_too_small")
+    plan = solve_checked(problem)
+    reason = unscheduled_reason(plan, "course")
+    assert "learning day_max allows 2h" in reason
+    assert "3h" in reason

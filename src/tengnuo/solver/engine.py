@@ -147,7 +147,7 @@ def to_plan(inst: Instance, outcome: Outcome, started: float) -> Plan:
     if inst.restricted:
         warnings.append("where a daily or weekly limit applies, no block crosses midnight; "
                         "so this plan is not proved optimal")
-    if status is Status.FEASIBLE and bound == 0:
+    if status is Status.FEASIBLE and bound == 0 and not inst.restricted:
         warnings.append("no lower bound was proved within the time limit")
     return Plan(status, cost, bound, round(time.perf_counter() - started, 3), blocks, ev.late,
                 _unscheduled(inst, outcome.chunks, ev.missed), tuple(warnings))

@@ -82,6 +82,9 @@ class Reasons:
                     f"only {span_text(free * g)} is free")
         if job.split and largest < job.min_chunk:
             return f"no free gap {where} holds a chunk of {span_text(job.min_chunk * g)}"
+        small = self._small_cap(job)
+        if small:
+            return small
         full = self._full_caps(job)
         if full:
             return f"{full} is reached where it would fit"
@@ -116,6 +119,16 @@ class Reasons:
                 pieces.append((start, start + room))
                 t = start + room + 1
         return pieces
+
+    def _small_cap(self, job: Job) -> str | None:
+        """A limit smaller than the task's shortest block: no day can ever hold it."""
+        g = self.inst.grid.slot_minutes
+        for cap in self.inst.caps:
+            if cap.slots < job.min_chunk and job.index in cap.members:
+                limit = cap.name.split(" on ")[0].split(" in ")[0]
+                return (f"{limit} allows {span_text(cap.slots * g)}, less than its "
+                        f"{span_text(job.min_chunk * g)} block")
+        return None
 
     def _full_caps(self, job: Job) -> str | None:
         names = [c.name for c, used in zip(self.inst.caps, self.cap_used, strict=True)
