@@ -198,27 +198,15 @@ def test_hours_and_routine_window_across_midnight():
     assert span(problem, reading) == ("2026-12-07 23:30", "2026-12-08 00:30")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "design: where a day or week limit applies, the solver cuts every job's spans at local "
-    "midnight, so no block may cross it; FORMAT.md allows crossing blocks and counts each day's "
-    "minutes. The 4h night task (2h per day under day_max 3h) is left unscheduled; the plan says "
-    "it is not proved optimal (see test_cut_at_midnight_plan_claims_no_optimality)."))
 def test_block_across_midnight_counts_toward_each_day_under_day_max():
-    """A 4h 22:00-02:00 block counts 2h toward each day, so day_max 3h does not stop it."""
+    """A 4h 22:00-02:00 block counts 2h toward each day, so day_max 3h does not stop it, and
+    the plan is proved optimal (the solver models the block across midnight exactly)."""
     problem = load("solver_midnight_day_max")
     plan = solve_checked(problem)
     (deploy,) = blocks_of(plan, "deploy")
     assert span(problem, deploy) == ("2026-12-08 22:00", "2026-12-09 02:00")
     assert plan.cost.unscheduled == 0
-
-
-def test_cut_at_midnight_plan_claims_no_optimality():
-    """Where the solver had to keep blocks off midnight, it says so and proves nothing."""
-    problem = load("solver_midnight_day_max")
-    plan = solve_checked(problem)
-    assert plan.status is Status.FEASIBLE
-    assert plan.bound == 0
-    assert any("midnight" in w for w in plan.warnings)
+    assert plan.status is Status.OPTIMAL
 
 
 def test_infeasible_hard_deadlines_name_both_tasks_and_give_a_fallback():

@@ -120,27 +120,67 @@ class Model:
         """One literal per span the chunk may lie in; also the chunk's size per local day."""
         m, grid = self.m, self.inst.grid
         per_day: dict[int, list[cp_model.IntVar]] = {}
+        crossing: list[tuple[Span, cp_model.IntVar]] = []
         for s, e in job.spans:
             lit = m.new_bool_var("")
             m.add(chunk.start >= s).only_enforce_if(lit)
             m.add(chunk.end <= e).only_enforce_if(lit)
             chunk.in_span.append(lit)
-            per_day.setdefault(grid.day_of(s), []).append(lit)
+            if grid.day_of(s) == grid.day_of(e - 1):
+                per_day.setdefault(grid.day_of(s), []).append(lit)
+            else:
+                crossing.append(((s, e), lit))
         m.add(sum(chunk.in_span) == chunk.present)
         if not self._needs_days(job):
             return
+        parts: dict[int, list[LinearExpr]] = {}
         for day, lits in per_day.items():
-            if not job.split:
-                chunk.day_size[day] = job.duration * sum(lits)
-                continue
-            size = m.new_int_var(0, job.max_chunk, "")
-            on = m.new_bool_var("")
-            m.add(sum(lits) == on)
-            m.add(size == chunk.size).only_enforce_if(on)
-            m.add(size == 0).only_enforce_if(~on)
-            chunk.day_size[day] = size
-        if job.split:  # redundant, but it makes the LP see that a chunk's size lies in one day
+            parts.setdefault(day, []).append(self._size_if(job, chunk, sum(lits)))
+        for span, lit in crossing:
+            for day, part in self._crossing_parts(job, chunk, span, lit):
+                parts.setdefault(day, []).append(part)
+        chunk.day_size = {day: sum(p) for day, p in parts.items()}
+        if job.split or crossing:  # redundant: lets the LP see the size is shared out by day
             m.add(sum(chunk.day_size.values()) == chunk.size)
+
+    def _size_if(self, job: Job, chunk: Chunk, on: LinearExpr) -> LinearExpr:
+        """The chunk's size when `on` (0 or 1) holds, else 0, as a linear expression."""
+        if not job.split:
+            return job.duration * on
+        size = self.m.new_int_var(0, job.max_chunk, "")
+        flag = self.m.new_bool_var("")
+        self.m.add(on == flag)
+        self.m.add(size == chunk.size).only_enforce_if(flag)
+        self.m.add(size == 0).only_enforce_if(~flag)
+        return size
+
+    def _crossing_parts(self, job: Job, chunk: Chunk, span: Span,
+                        lit: cp_model.IntVar) -> list[tuple[int, LinearExpr]]:
+        """A span across midnight: the chunk's minutes on its start day and, when it crosses
+        the next midnight, on the day after (FORMAT.md: each day counts its own minutes)."""
+        m, grid = self.m, self.inst.grid
+        s, e = span
+        first, last = grid.day_of(s), grid.day_of(e - 1)
+        starts = [m.new_bool_var("") for _ in range(first, last + 1)]
+        m.add(sum(starts) == lit)
+        out: list[tuple[int, LinearExpr]] = []
+        for day, on in zip(range(first, last + 1), starts, strict=True):
+            midnight = grid.day_starts[day + 1]
+            m.add(chunk.start >= grid.day_starts[day]).only_enforce_if(on)
+            m.add(chunk.start < midnight).only_enforce_if(on)
+            if day == last:
+                out.append((day, self._size_if(job, chunk, on)))
+                continue
+            over = m.new_int_var(-self.inst.horizon[1], job.max_chunk, "")
+            m.add(over == chunk.start + chunk.size - midnight)
+            cross = m.new_int_var(0, job.max_chunk, "")
+            m.add_max_equality(cross, [0, over])
+            spill = m.new_int_var(0, job.max_chunk, "")
+            m.add(spill == cross).only_enforce_if(on)
+            m.add(spill == 0).only_enforce_if(~on)
+            own = cp_model.LinearExpr.weighted_sum([self._size_if(job, chunk, on), spill], [1, -1])
+            out += [(day, own), (day + 1, spill)]
+        return out
 
     # hard rules ------------------------------------------------------------------------
     def add_no_overlap(self) -> None:

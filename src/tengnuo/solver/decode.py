@@ -112,14 +112,21 @@ class Decoder:
         return Placement(chunks, self.score(chunks))
 
     def _cap_room(self, job: Job, t: int, usage: list[int]) -> tuple[int, int]:
-        """(slots still allowed by the caps at t, the end of the tightest cap's period)."""
+        """(longest block the caps allow from t, where to look next when that is too short).
+
+        A block counts towards each cap by its overlap, so a block across midnight needs room
+        on both days: the cap holding t limits it to what is left there unless the block ends
+        before that cap does; a later cap limits it to reaching that far plus what is left.
+        """
         room, until = 1 << 30, 1 << 30
         for c in self.job_caps[job.index]:
             cap = self.inst.caps[c]
+            left = cap.slots - usage[c]
             if cap.start <= t < cap.end:
-                left = cap.slots - usage[c]
-                if left < room:
-                    room, until = left, cap.end
+                if left < cap.end - t and left < room:
+                    room, until = left, max(t + 1, cap.end - left)
+            elif t < cap.start and cap.start - t + left < room:
+                room, until = cap.start - t + left, cap.end
         return room, until
 
     def _place(self, job: Job, release: int, timeline: Timeline, usage: list[int]) -> list[Span]:
@@ -146,11 +153,14 @@ class Decoder:
         return out
 
     def _use(self, job: Job, t: int, length: int, usage: list[int]) -> None:
-        """Count a chunk against its caps (negative `length` takes it back)."""
+        """Count a chunk [t, t + |length|) against its caps by overlap (negative `length`
+        takes it back)."""
+        end = t + abs(length)
+        sign = 1 if length > 0 else -1
         for c in self.job_caps[job.index]:
             cap = self.inst.caps[c]
-            if cap.start <= t < cap.end:
-                usage[c] += length
+            if cap.start < end and t < cap.end:
+                usage[c] += sign * (min(end, cap.end) - max(t, cap.start))
 
     def _earliest(self, job: Job, lo: int, need: int, timeline: Timeline,
                   usage: list[int]) -> tuple[int, int] | None:

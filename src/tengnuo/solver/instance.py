@@ -143,28 +143,34 @@ def build(problem: Problem, *, deadlines: str = "hard") -> Instance:
 
 
 def _cut_points(problem: Problem, grid: Grid) -> Callable[[str | None], list[int]]:
-    """Where a job's spans are cut so that a block lies in one day, or one week, for the limits
-    that count it: every midnight under a daily limit, week boundaries under a weekly one only.
-    Elsewhere a block may cross midnight.
+    """Midnights at which a job's spans may have to be cut: where a daily or weekly limit
+    counts the job. Only a job whose block could span a whole day is cut (see `_free`):
+    every other block may cross midnight and counts towards each day by its minutes there.
     """
     limits = problem.limits
-    weeks = list(grid.day_starts[::7])
 
     def points(category: str | None) -> list[int]:
         cat = limits.categories.get(category) if category else None
-        if limits.day_max is not None or (cat is not None and cat.day_max is not None):
+        if limits.day_max is not None or cat is not None:
             return list(grid.day_starts)
-        return weeks if cat is not None else []
+        return []
 
     return points
 
 
-def _free(inst: Instance, spans: list[Span], cuts: list[int], shortest: int) -> list[Span]:
+def _free(inst: Instance, spans: list[Span], cuts: list[int], shortest: int,
+          longest: int) -> list[Span]:
+    """Free spans of a job. The solver counts a block across one midnight towards both days;
+    a block longer than a day could cross two, so such a job keeps off midnights instead,
+    and the plan then claims no optimality (`restricted`)."""
     lo, hi = inst.horizon
-    whole = subtract(clip(spans, lo, hi), inst.busy)
-    out = cut(whole, cuts)
-    if len(out) > len(whole):
-        inst.restricted = True
+    out = subtract(clip(spans, lo, hi), inst.busy)
+    shortest_day = min(b - a for a, b in zip(inst.grid.day_starts, inst.grid.day_starts[1:],
+                                              strict=False))
+    if cuts and longest >= shortest_day:
+        whole, out = out, cut(out, cuts)
+        if len(out) > len(whole):
+            inst.restricted = True
     return [(s, e) for s, e in out if e - s >= shortest]
 
 
@@ -191,7 +197,7 @@ def _task_job(inst: Instance, index: int, task: Task, cuts: list[int], deadlines
         index=index,
         item_id=task.id, kind="task", title=task.title, category=task.category,
         duration=duration, min_chunk=lo, max_chunk=hi,
-        spans=_free(inst, spans, cuts, lo) if lo <= hi else [], weight=task.cost_weight,
+        spans=_free(inst, spans, cuts, lo, hi) if lo <= hi else [], weight=task.cost_weight,
         missed_cost=task.cost_weight * minutes, release=release,
         due_minute=grid.minutes(task.due) if task.due is not None else None,
         hard=hard,
@@ -225,7 +231,7 @@ def _add_routine(inst: Instance, routine: Routine, cuts: list[int]) -> None:
         inst.jobs.append(Job(
             index=len(inst.jobs), item_id=routine.id, kind="routine", title=routine.title,
             category=routine.category, duration=duration, min_chunk=duration,
-            max_chunk=duration, spans=_free(inst, [span], cuts, duration),
+            max_chunk=duration, spans=_free(inst, [span], cuts, duration, duration),
             weight=routine.cost_weight, missed_cost=cost, release=span[0],
             quota_group=groups.get(occ.week), occurrence=occ,
         ))

@@ -2,9 +2,9 @@
 
 The preference tier counts days, not minutes, so the solver may leave a morning gap before a
 block. Moving a block earlier on the same day never makes any tier worse (same day and week,
-same chunks, lateness only shrinks) and keeps every hard rule: blocks are visited in start
-order, so a block can only meet blocks already moved, and it stays after its predecessors and
-its own earlier chunk.
+same chunks, lateness only shrinks; blocks across midnight stay where they are) and keeps every
+hard rule: blocks are visited in start order, so a block can only meet blocks already moved,
+and it stays after its predecessors and its own earlier chunk.
 """
 
 from __future__ import annotations
@@ -23,7 +23,11 @@ def left_justify(inst: Instance, chunks: list[list[Span]]) -> list[list[Span]]:
         job = inst.jobs[j]
         s, e = out[j][i]
         length = e - s
-        day_start = grid.day_starts[grid.day_of(start)]
+        day = grid.day_of(start)
+        day_start, midnight = grid.day_starts[day], grid.day_starts[day + 1]
+        if e > midnight:  # a block across midnight stays: moving it would shift minutes
+            timeline.add(s, e + pad)  # between the two days' limits
+            continue
         lo = max(day_start, job.release)
         if i > 0:
             lo = max(lo, out[j][i - 1][1] + inst.chunk_gap)
