@@ -7,6 +7,7 @@ it ortools, half a second) only when called, so commands that do not plan start 
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from tengnuo.solver.options import Progress, ProgressCallback, SolveOptions
@@ -20,7 +21,11 @@ __all__ = ["Progress", "ProgressCallback", "SolveOptions", "solve"]
 
 def solve(problem: Problem, options: SolveOptions | None = None,
           progress: ProgressCallback | None = None) -> Plan:
-    """The best plan for `problem` within `options.time_limit_seconds` (see engine.solve)."""
+    """The best plan for `problem` within `options.time_limit_seconds` (see engine.solve).
+
+    The clock starts before the engine (and ortools) is imported: the limit is the user's.
+    """
+    started = time.perf_counter()
     from tengnuo.solver.engine import solve as engine_solve
 
-    return engine_solve(problem, options, progress)
+    return engine_solve(problem, options, progress, started=started)

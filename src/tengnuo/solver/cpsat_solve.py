@@ -9,28 +9,19 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from tengnuo.solver.cpsat_model import Model, robust_solve
-from tengnuo.solver.decode import Decoder, Score
+from tengnuo.solver.decode import Decoder
 from tengnuo.solver.instance import Instance, unavoidable
 from tengnuo.solver.options import Progress, ProgressCallback, SolveOptions
+from tengnuo.solver.outcome import Outcome
 from tengnuo.solver.spans import Span
 
 TIER_NAMES = ("unscheduled", "lateness", "preferences")
 TIER_SHARE = (0.5, 0.6, 1.0)  # of the time left when the tier starts
 DETERMINISTIC_SHARE = (0.35, 0.25, 0.25)  # of the time limit, in CP-SAT's deterministic time
-
-
-@dataclass
-class Outcome:
-    chunks: list[list[Span]]
-    score: Score
-    proved: list[bool] = field(default_factory=lambda: [False, False, False])
-    bounds: list[int] = field(default_factory=lambda: [0, 0, 0])
-    infeasible: bool = False
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):

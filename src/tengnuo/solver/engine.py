@@ -7,18 +7,18 @@ search; `bound` combines the proved tier bounds and is 0 where nothing is proved
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from tengnuo.model.cost import evaluate, total_of
 from tengnuo.model.plan import Block, Plan, Status, Unscheduled
 from tengnuo.model.problem import Problem
-from tengnuo.solver import explain, sequence
-from tengnuo.solver.cpsat_solve import Outcome, improve
-from tengnuo.solver.decode import Decoder, Placement
-from tengnuo.solver.explain import span_text
+from tengnuo.solver import sequence
+from tengnuo.solver.decode import Decoder, Placement, Score
 from tengnuo.solver.greedy import dispatch
 from tengnuo.solver.instance import Instance, build, unavoidable
-from tengnuo.solver.lns import window_search
 from tengnuo.solver.options import Progress, ProgressCallback, SolveOptions
+from tengnuo.solver.outcome import Outcome
+from tengnuo.solver.reasons import Reasons, span_text
 from tengnuo.solver.search import Search
 from tengnuo.solver.spans import Span
 from tengnuo.solver.tidy import left_justify
@@ -32,16 +32,19 @@ LARGE_INSTANCE_JOBS = 400  # above this, the cheapest dispatch and a sampled loc
 
 
 def solve(problem: Problem, options: SolveOptions | None = None,
-          progress: ProgressCallback | None = None) -> Plan:
-    """The best plan for `problem` found within `options.time_limit_seconds`."""
+          progress: ProgressCallback | None = None, started: float | None = None) -> Plan:
+    """The best plan for `problem` found within `options.time_limit_seconds` of `started`
+    (a perf_counter value; now by default)."""
     options = options or SolveOptions()
-    started = time.perf_counter()
+    started = time.perf_counter() if started is None else started
     deadline = started + options.time_limit_seconds * SEARCH_SHARE
     inst = build(problem)
     outcome = optimise(inst, options, started, deadline, progress)
     if outcome.score[0] == 0 and not outcome.infeasible:
         return to_plan(inst, outcome, started)
-    found = explain.conflicts(problem, options, started + options.time_limit_seconds * 1.05)
+    from tengnuo.solver.conflicts import conflicts  # ortools: loaded only when needed
+
+    found = conflicts(problem, options, started + options.time_limit_seconds * 1.05)
     soft = build(problem, deadlines="soft")
     fallback = optimise(soft, options, started, max(deadline, time.perf_counter() + 0.5),
                         progress)
@@ -58,8 +61,8 @@ def optimise(inst: Instance, options: SolveOptions, started: float, deadline: fl
     order, placement = dispatch(inst, decoder, quick=large)
     _report(progress, started, "heuristic", placement.score)
     if placement.score[0] or placement.score[1:3] > (unavoidable(inst), 0):
-        placement = _local_search(inst, decoder, order, placement, options, deadline, large)
-        _report(progress, started, "local search", placement.score)
+        placement = _local_search(inst, decoder, order, placement, options, deadline, large,
+                                  lambda score: _report(progress, started, "local search", score))
     outcome = Outcome(placement.chunks, placement.score)
     if options.use_cp_sat and time.perf_counter() < deadline:
         outcome = _cp_sat(inst, decoder, outcome, options, started, deadline, progress)
@@ -67,7 +70,8 @@ def optimise(inst: Instance, options: SolveOptions, started: float, deadline: fl
 
 
 def _local_search(inst: Instance, decoder: Decoder, order: list[int], placement: Placement,
-                  options: SolveOptions, deadline: float, large: bool) -> Placement:
+                  options: SolveOptions, deadline: float, large: bool,
+                  report: Callable[[Score], None]) -> Placement:
     """Search orders until patience runs out (or the work budget of a deterministic run), at
     most LOCAL_SEARCH_SHARE of the limit when CP-SAT follows."""
     cap = options.time_limit_seconds * (LOCAL_SEARCH_SHARE if options.use_cp_sat else 1.0)
@@ -78,11 +82,14 @@ def _local_search(inst: Instance, decoder: Decoder, order: list[int], placement:
         ls_deadline = deadline
     if sequence.applies(inst):
         seq = sequence.SequenceSearch(inst, options.seed)
-        order = seq.run(order, ls_deadline, patience=4000, budget=budget)
-        return decoder.decode(order)
-    search = Search(decoder, options.seed)
-    _, placement = search.run(order, placement, ls_deadline, patience=10 if large else 30,
-                              budget=budget)
+        order = seq.run(order, ls_deadline, patience=4000, budget=budget,
+                        on_improve=lambda better: report(decoder.decode(better).score))
+        placement = decoder.decode(order)
+    else:
+        search = Search(decoder, options.seed)
+        _, placement = search.run(order, placement, ls_deadline, patience=10 if large else 30,
+                                  budget=budget, on_improve=lambda better: report(better.score))
+    report(placement.score)
     return placement
 
 
@@ -94,6 +101,10 @@ def _cp_sat(inst: Instance, decoder: Decoder, outcome: Outcome, options: SolveOp
     proved no bound and left less time to the windows, which improve the plan (lateness 276k
     with windows only, 384k with windows then one model, 300k with local search alone).
     """
+    # ortools loads here, after the heuristic's first plan exists (about 0.3 s to import)
+    from tengnuo.solver.cpsat_solve import improve
+    from tengnuo.solver.lns import window_search
+
     if model_size(inst) > WHOLE_MODEL_LIMIT:
         return window_search(inst, decoder, outcome, deadline, options, started, progress)
     best = improve(inst, decoder, outcome.chunks, deadline, options, started, progress)
@@ -119,7 +130,7 @@ def model_size(inst: Instance) -> int:
 
 
 def _report(progress: ProgressCallback | None, started: float, phase: str,
-            score: tuple[int, int, int, int]) -> None:
+            score: Score) -> None:
     if progress is not None:
         progress(Progress(time.perf_counter() - started, phase, sum(score[1:]), None))
 
@@ -171,7 +182,7 @@ def _bound(problem: Problem, outcome: Outcome, total: int) -> int:
 def _unscheduled(inst: Instance, chunks: list[list[Span]],
                  missed: tuple[object, ...]) -> tuple[Unscheduled, ...]:
     out = []
-    reasons = explain.Reasons(inst, chunks)
+    reasons = Reasons(inst, chunks)
     by_key = {(j.item_id, j.occurrence.day if j.occurrence else None): j for j in inst.jobs}
     for m in missed:
         job = by_key.get((m.id, m.day)) or by_key.get((m.id, None))  # type: ignore[attr-defined]

@@ -13,10 +13,11 @@ import random
 import time
 from dataclasses import replace
 
-from tengnuo.solver.cpsat_solve import Outcome, improve
+from tengnuo.solver.cpsat_solve import improve
 from tengnuo.solver.decode import Decoder
 from tengnuo.solver.instance import Cap, Instance, Job, Minimum
 from tengnuo.solver.options import ProgressCallback, SolveOptions
+from tengnuo.solver.outcome import Outcome
 from tengnuo.solver.spans import Span, clip, subtract, union
 
 MAX_FREE_JOBS = 45

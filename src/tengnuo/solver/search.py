@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 
 from tengnuo.solver.decode import Decoder, Placement
 
@@ -23,7 +24,7 @@ class Search:
 
     def run(
         self, order: list[int], best: Placement, deadline: float, patience: int,
-        budget: int | None = None,
+        budget: int | None = None, on_improve: Callable[[Placement], None] | None = None,
     ) -> tuple[list[int], Placement]:
         """Improve `order` until `deadline` (a perf_counter value), `patience` kicks in vain, or
         `budget` decodes (a deterministic run's measure of work)."""
@@ -38,6 +39,8 @@ class Search:
             trial_order, trial_place = self.descend(trial, self.decoder.decode(trial), deadline)
             if trial_place.score < best.score:
                 best_order, best, idle = trial_order, trial_place, 0
+                if on_improve is not None:
+                    on_improve(best)
             else:
                 idle += 1
         return best_order, best

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable
 
 from tengnuo.solver.instance import Instance
 
@@ -113,8 +114,8 @@ class SequenceSearch:
             out[i], out[j] = out[j], out[i]
         return out
 
-    def run(self, seq: list[int], deadline: float, patience: int,
-            budget: int | None = None) -> list[int]:
+    def run(self, seq: list[int], deadline: float, patience: int, budget: int | None = None,
+            on_improve: Callable[[list[int]], None] | None = None) -> list[int]:
         """ILS on lateness alone (measured: the tie-break on completion times misleads the
         search), then one descent with the tie-break to settle the preference tier."""
         self.tiebreak = False
@@ -129,6 +130,8 @@ class SequenceSearch:
             cost = self.cost(trial)
             if cost[0] < best_cost[0]:
                 best, best_cost, idle = trial, cost, 0
+                if on_improve is not None:
+                    on_improve(best)
             else:
                 idle += 1
                 if cost[0] == best_cost[0]:  # sideways moves keep the walk going
