@@ -19,6 +19,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from tengnuo import planner
+from tengnuo.cli import progress as progress_view
 from tengnuo.cli import render
 from tengnuo.cli.main import EXIT_INTERNAL, EXIT_IO, app
 from tengnuo.errors import ExitStatus, InvalidInputError, Issue, TengnuoError
@@ -229,12 +230,12 @@ def test_progress_view_waits_a_second_then_shows_cost_and_bound():
     """Nothing before 1 s of solving; then elapsed time, phase, best cost and bound."""
     stream = io.StringIO()
     console = Console(file=stream, force_terminal=True, width=100)
-    with render.ProgressView(console) as view:
+    with progress_view.ProgressView(console) as view:
         view(Progress(0.3, "heuristic", 500, None))
         assert not view.showing
         view(Progress(1.2, "cp-sat: lateness", 1234, 1100))
         assert view.showing
-        text = render.progress_text(Progress(1.2, "cp-sat: lateness", 1234, 1100)).plain
+        text = progress_view.progress_text(Progress(1.2, "cp-sat: lateness", 1234, 1100)).plain
     assert not view.showing
     assert text == "solving 1.2 s  cp-sat: lateness  best 1,234  bound 1,100"
 

@@ -20,6 +20,7 @@ import typer
 
 from tengnuo import planner
 from tengnuo.cli import render
+from tengnuo.cli.progress import solve_progress
 from tengnuo.errors import ExitStatus, InvalidInputError, TengnuoError
 from tengnuo.formats.plan_json import invalid_to_json, plan_to_json, valid_to_json
 from tengnuo.model.plan import Status
@@ -186,7 +187,7 @@ def plan(
 ) -> None:
     """Plan FILE: print the agenda day by day, what did not fit and why, and the cost."""
     options = _solve_options(time_limit, 1 if deterministic else workers, seed, deterministic)
-    with render.solve_progress() as progress:
+    with solve_progress() as progress:
         problem, result = planner.plan_file(file, options, progress)
     if ics is not None:
         planner.write_ics(result, problem, ics)

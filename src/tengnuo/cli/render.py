@@ -1,4 +1,4 @@
-"""What a person reads in the terminal: the agenda, what did not fit, the summary, live progress.
+"""What a person reads in the terminal: the agenda, what did not fit, the summary.
 
 Rich does the colours and alignment; on a pipe the same text comes out plain (rich drops styles
 when its file is not a terminal). User text always goes in `Text` objects, never as markup, so a
@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
-from types import TracebackType
 from zoneinfo import ZoneInfo
 
 from rich.console import Console, RenderableType
-from rich.live import Live
-from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
@@ -30,10 +25,8 @@ from tengnuo.model.horizon import days_between
 from tengnuo.model.items import Event
 from tengnuo.model.plan import Block, Plan, Status
 from tengnuo.model.problem import Problem
-from tengnuo.planner import Progress, ProgressCallback
 
 PIPE_WIDTH = 120  # a pipe has no width; wide enough that titles are not wrapped for grep
-PROGRESS_DELAY_SECONDS = 1.0
 CATEGORY_COLOURS = ("cyan", "green", "magenta", "yellow", "blue", "bright_red", "bright_cyan")
 TIER_NAMES = ("unscheduled", "lateness", "preferences")
 STATUS_STYLES = {
@@ -301,78 +294,3 @@ def render_check_summary(console: Console, problem: Problem) -> None:
     console.print(text)
     warnings = [Text(str(issue)) for issue in problem.warnings]
     _render_list(console, "Warnings", warnings, "yellow")
-
-
-# ------------------------------------------------------------------------------ live progress
-
-
-class ProgressView:
-    """Live solve progress on a terminal, shown once the solve has run `delay_seconds`.
-
-    Called from the solving thread while rich's `Live` redraws from its own thread. The lock only
-    guards starting and stopping the display; the redraw reads the latest report without it,
-    because `Live.start` and `Live.stop` redraw synchronously and would otherwise deadlock.
-    """
-
-    def __init__(self, console: Console, delay_seconds: float = PROGRESS_DELAY_SECONDS) -> None:
-        self._console = console
-        self._delay_seconds = delay_seconds
-        self._lock = threading.Lock()
-        self._latest: Progress | None = None
-        self._live: Live | None = None
-        self._spinner = Spinner("dots", style="cyan")
-
-    @property
-    def showing(self) -> bool:
-        return self._live is not None
-
-    def __call__(self, progress: Progress) -> None:
-        with self._lock:
-            self._latest = progress
-            if self._live is None and progress.elapsed_seconds >= self._delay_seconds:
-                self._live = Live(
-                    console=self._console, get_renderable=self._renderable, transient=True,
-                    redirect_stdout=False, redirect_stderr=False,  # stdout may carry the JSON
-                )
-                self._live.start()
-
-    def _renderable(self) -> RenderableType:
-        self._spinner.update(text=progress_text(self._latest))  # one reference read: atomic
-        return self._spinner
-
-    def close(self) -> None:
-        with self._lock:
-            if self._live is not None:
-                self._live.stop()
-                self._live = None
-
-    def __enter__(self) -> ProgressView:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-def progress_text(progress: Progress | None) -> Text:
-    """`solving 3.2 s  cp-sat: lateness  best 1,234  bound 1,100`."""
-    if progress is None:
-        return Text("solving")
-    text = Text(f"solving {progress.elapsed_seconds:.1f} s  {progress.phase}")
-    best = "-" if progress.best_cost is None else f"{progress.best_cost:,}"
-    bound = "-" if progress.bound is None else f"{progress.bound:,}"
-    return text.append(f"  best {best}  bound {bound}", style="dim")
-
-
-@contextmanager
-def solve_progress() -> Iterator[ProgressCallback | None]:
-    """A progress callback drawing on stderr when it is a terminal; None when it is not."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    with ProgressView(make_console(stderr=True)) as view:
-        yield view

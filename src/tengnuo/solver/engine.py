@@ -26,6 +26,7 @@ from tengnuo.solver.tidy import left_justify
 LOCAL_SEARCH_SHARE = 0.8  # of the time limit at most; it usually stalls (patience) sooner
 JOB_DECODES_PER_SECOND = 12000  # deterministic local-search work per second of limit, in
 # jobs decoded: about a quarter of what this 2-core machine does, so a slower one still fits
+CP_SAT_MIN_SECONDS = 0.4  # less time left than this: skip CP-SAT (importing it takes ~0.3 s)
 SEARCH_SHARE = 0.93  # of the time limit; the rest is kept for reasons and the plan itself
 WHOLE_MODEL_LIMIT = 2000  # model size up to which one CP-SAT model is solved (with proofs)
 LARGE_INSTANCE_JOBS = 400  # above this, the cheapest dispatch and a sampled local search
@@ -64,7 +65,7 @@ def optimise(inst: Instance, options: SolveOptions, started: float, deadline: fl
         placement = _local_search(inst, decoder, order, placement, options, deadline, large,
                                   lambda score: _report(progress, started, "local search", score))
     outcome = Outcome(placement.chunks, placement.score)
-    if options.use_cp_sat and time.perf_counter() < deadline:
+    if options.use_cp_sat and deadline - time.perf_counter() > CP_SAT_MIN_SECONDS:
         outcome = _cp_sat(inst, decoder, outcome, options, started, deadline, progress)
     return _tidy(inst, decoder, outcome)
 
