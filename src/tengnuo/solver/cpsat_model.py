@@ -28,6 +28,7 @@ class Chunk:
     start: cp_model.IntVar
     size: cp_model.IntVar
     end: cp_model.IntVar
+    interval: cp_model.IntervalVar  # padded by the buffer, for the NoOverlap
     in_span: list[cp_model.IntVar] = field(default_factory=list)  # one per job span, or empty
     day_size: dict[int, LinearExpr] = field(default_factory=dict)  # day index -> slots that day
 
@@ -105,8 +106,7 @@ class Model:
         interval = m.new_optional_interval_var(start, size + buffer, padded_end, present,
                                                f"chunk:{name}")
         m.add(end == start + size).only_enforce_if(present)
-        chunk = Chunk(present, start, size, end)
-        chunk.interval = interval  # type: ignore[attr-defined]
+        chunk = Chunk(present, start, size, end, interval)
         if (not fixed and len(job.spans) > 1) or self._needs_days(job):
             self._span_literals(job, chunk)
         return chunk
@@ -184,7 +184,7 @@ class Model:
 
     # hard rules ------------------------------------------------------------------------
     def add_no_overlap(self) -> None:
-        intervals = [c.interval for j in self.jobs for c in j.chunks]  # type: ignore[attr-defined]
+        intervals = [c.interval for j in self.jobs for c in j.chunks]
         self.m.add_no_overlap(intervals)
 
     def add_chunk_order(self) -> None:
