@@ -16,6 +16,7 @@ class ExitStatus(IntEnum):
     OK = 0
     INFEASIBLE = 1
     INVALID = 2
+    IO = 74  # sysexits EX_IOERR: a file or the workspace could not be read or written
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,17 @@ class InvalidInputError(TengnuoError, ValueError):
             raise ValueError("InvalidInputError needs at least one issue")
         self.issues = list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
+
+
+class StoreError(TengnuoError):
+    """The workspace cannot be used as it is; the message says which file and what to do.
+
+    Nothing is changed on disk when this is raised: a workspace we cannot trust is never
+    rewritten, repaired or deleted by tengnuo.
+    """
+
+    exit_status = ExitStatus.IO
+
+    def __init__(self, path: str, problem: str, advice: str) -> None:
+        self.path, self.problem, self.advice = path, problem, advice
+        super().__init__(f"{path}: {problem}\n{advice}")
