@@ -16,14 +16,15 @@ tiers do.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tengnuo.model.horizon import local_time
 from tengnuo.model.hours import (
     Occurrence,
-    per_week_quota,
+    fixed_days,
+    quota_left,
     routine_occurrences,
     week_of,
     weeks_in,
@@ -72,10 +73,14 @@ def minutes_of(span: timedelta) -> int:
 
 
 def tier_bounds(problem: Problem) -> tuple[int, int]:
-    """Upper bounds (L, P) of the lateness and preference tiers, used to combine the tiers."""
-    horizon_days = problem.days + 1
+    """Upper bounds (L, P) of the lateness and preference tiers, used to combine the tiers.
+
+    A fixed block may lie past the horizon (it is kept, not planned), so it may end a task later.
+    """
+    latest = max([problem.end, *(b.end for b in problem.fixed)])
+    horizon_days = max(problem.days, end_day(problem, latest)) + 1
     lateness = sum(
-        t.cost_weight * max(0, minutes_of(problem.end - t.due))
+        t.cost_weight * max(0, minutes_of(latest - t.due))
         for t in problem.tasks if t.due is not None
     )
     weeks = len(weeks_in(problem.days))
@@ -104,25 +109,62 @@ def total_of(problem: Problem, unscheduled: int, lateness: int, preferences: int
     return (unscheduled * (late_max + 1) + lateness) * (pref_max + 1) + preferences
 
 
-def evaluate(problem: Problem, blocks: tuple[Block, ...]) -> Evaluation:
-    """Cost, lateness, missed items and category shortfalls of `blocks` for `problem`."""
-    by_task: dict[str, list[Block]] = defaultdict(list)
+def split_fixed(problem: Problem, blocks: tuple[Block, ...]) -> tuple[list[Block], list[Block]]:
+    """(planned blocks, the problem's fixed blocks found among `blocks`), each fixed block
+    matched once and unchanged: a moved copy is a planned block like any other."""
+    wanted = Counter(problem.fixed)
+    planned, fixed = [], []
     for b in blocks:
+        if wanted[b] > 0:
+            wanted[b] -= 1
+            fixed.append(b)
+        else:
+            planned.append(b)
+    return planned, fixed
+
+
+def evaluate(problem: Problem, blocks: tuple[Block, ...]) -> Evaluation:
+    """Cost, lateness, missed items and category shortfalls of `blocks` for `problem`.
+
+    Fixed blocks count toward minimums and a task's end, and cover their routine's occurrence;
+    they are no extra chunks, and a task is planned when the rest of its work is.
+    """
+    planned, fixed = split_fixed(problem, blocks)
+    by_task: dict[str, list[Block]] = defaultdict(list)
+    for b in planned:
         if b.kind == "task":
             by_task[b.id].append(b)
-    late, missed = _task_outcomes(problem, by_task)
-    missed += _missed_routines(problem, [b for b in blocks if b.kind == "routine"])
+    fixed_end = _fixed_ends(fixed)
+    late, missed = _task_outcomes(problem, by_task, fixed_end)
+    missed += _missed_routines(problem, [b for b in planned if b.kind == "routine"], fixed)
     shortfalls = category_shortfalls(problem, blocks)
     unscheduled = sum(m.cost for m in missed)
     lateness = sum(x.cost for x in late)
-    preferences = _preferences(problem, by_task, shortfalls)
+    preferences = _preferences(problem, by_task, fixed_end, shortfalls)
     total = total_of(problem, unscheduled, lateness, preferences)
     cost = Cost(total, unscheduled, lateness, preferences)
     return Evaluation(cost, tuple(late), tuple(missed), tuple(shortfalls))
 
 
+def _fixed_ends(fixed: list[Block]) -> dict[str, datetime]:
+    """The end of each task's last fixed block."""
+    out: dict[str, datetime] = {}
+    for b in fixed:
+        if b.kind == "task":
+            out[b.id] = max(b.end, out.get(b.id, b.end))
+    return out
+
+
+def _task_end(task_id: str, blocks: list[Block], fixed_end: dict[str, datetime]) -> datetime:
+    """Where a planned task ends: its last block, fixed ones included."""
+    ends = [b.end for b in blocks]
+    if task_id in fixed_end:
+        ends.append(fixed_end[task_id])
+    return max(ends)
+
+
 def _task_outcomes(
-    problem: Problem, by_task: dict[str, list[Block]]
+    problem: Problem, by_task: dict[str, list[Block]], fixed_end: dict[str, datetime]
 ) -> tuple[list[Late], list[Missed]]:
     late, missed = [], []
     for task in problem.tasks:
@@ -131,7 +173,7 @@ def _task_outcomes(
             minutes = minutes_of(task.duration)
             missed.append(Missed(task.id, "task", minutes, task.cost_weight * minutes))
             continue
-        end = max(b.end for b in blocks)
+        end = _task_end(task.id, blocks, fixed_end)
         if task.due is not None and end > task.due:
             minutes = minutes_of(end - task.due)
             late.append(Late(task.id, task.due, end, minutes, task.cost_weight * minutes))
@@ -146,11 +188,19 @@ def occurrence_of(block: Block, occurrences: list[Occurrence]) -> Occurrence | N
     )
 
 
-def _missed_routines(problem: Problem, blocks: list[Block]) -> list[Missed]:
+def _missed_routines(problem: Problem, blocks: list[Block], fixed: list[Block]) -> list[Missed]:
+    """Occurrences left out; a day a fixed block covers is no occurrence to plan, and counts
+    toward its week's quota."""
     missed = []
+    first = problem.start.astimezone(problem.tz).date()
+    dates = end_day(problem, problem.end) + 1
     for routine in problem.routines:
-        occurrences = routine_occurrences(routine, problem.start, problem.end, problem.tz,
-                                          problem.granularity_minutes)
+        covered = fixed_days(routine, fixed, problem.tz)
+        covered_weeks = Counter(week_of((d - first).days, problem.days) for d in covered
+                                if 0 <= (d - first).days < dates)
+        occurrences = [o for o in routine_occurrences(routine, problem.start, problem.end,
+                                                      problem.tz, problem.granularity_minutes)
+                       if o.day not in covered]
         done = {o.day for b in blocks if b.id == routine.id
                 if (o := occurrence_of(b, occurrences)) is not None}
         minutes = minutes_of(routine.duration)
@@ -162,7 +212,7 @@ def _missed_routines(problem: Problem, blocks: list[Block]) -> list[Missed]:
             continue
         for week, days in weeks_in(problem.days):
             in_week = [o for o in occurrences if o.week == week]
-            quota = min(per_week_quota(per_week, days), len(in_week))
+            quota = quota_left(per_week, days, len(in_week), covered_weeks[week])
             free_days = [o.day for o in in_week if o.day not in done]
             short = quota - sum(1 for o in in_week if o.day in done)
             missed += [Missed(routine.id, "routine", minutes, cost, free_days[i] if i < len(
@@ -211,7 +261,8 @@ def category_shortfalls(problem: Problem, blocks: tuple[Block, ...]) -> list[Sho
 
 
 def _preferences(
-    problem: Problem, by_task: dict[str, list[Block]], shortfalls: list[Shortfall]
+    problem: Problem, by_task: dict[str, list[Block]], fixed_end: dict[str, datetime],
+    shortfalls: list[Shortfall],
 ) -> int:
     points = sum(
         SHORTFALL_POINTS_PER_MINUTE * (s.minimum_minutes - s.planned_minutes) for s in shortfalls
@@ -220,5 +271,6 @@ def _preferences(
         blocks = by_task.get(task.id)
         if blocks:
             points += EXTRA_CHUNK_POINTS * (len(blocks) - 1)
-            points += DAY_POINTS * task.cost_weight * end_day(problem, max(b.end for b in blocks))
+            end = _task_end(task.id, blocks, fixed_end)
+            points += DAY_POINTS * task.cost_weight * end_day(problem, end)
     return points

@@ -6,12 +6,14 @@ Wall-clock rules (DST, ranges across midnight, touching ranges merging) live her
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tengnuo.model.horizon import MINUTES_PER_DAY, DayRange, Window, elapsed_minutes, local_time
 from tengnuo.model.items import HoursProfile, Routine
+from tengnuo.model.plan import Block
 
 
 def range_on(day: date, day_range: DayRange, tz: ZoneInfo) -> Window:
@@ -129,3 +131,27 @@ def week_of(day_index: int, days: int) -> int:
 def per_week_quota(per_week: int, days_in_week: int) -> int:
     """N/week asks round-up(N × d / 7) in a last partial week of d days (FORMAT.md)."""
     return -(-per_week * days_in_week // 7)
+
+
+def fixed_days(routine: Routine, fixed: Iterable[Block], tz: ZoneInfo) -> set[date]:
+    """Dates whose occurrence of `routine` a fixed block already does (Problem.fixed).
+
+    A block belongs to the day whose window holds it (a window across midnight belongs to the
+    day it starts, as in FORMAT.md), else to the local date of its start: a kept block of a
+    routine whose window has changed since still counts as that day's run.
+    """
+    out = set()
+    for b in fixed:
+        if b.kind != "routine" or b.id != routine.id:
+            continue
+        own = b.start.astimezone(tz).date()
+        holding = [d for d in (own - timedelta(days=1), own)
+                   if (w := range_on(d, routine.window, tz)).start <= b.start and b.end <= w.end]
+        out.add(holding[0] if holding else own)
+    return out
+
+
+def quota_left(per_week: int, days_in_week: int, candidates: int, covered: int) -> int:
+    """Occurrences still wanted in a week: its quota less the days fixed blocks already
+    cover, and no more than the candidate days left."""
+    return min(max(0, per_week_quota(per_week, days_in_week) - covered), candidates)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from tengnuo.errors import Issue
 from tengnuo.model.horizon import GRANULARITIES_MINUTES, DayRange, local_time
 from tengnuo.model.items import Event, HoursProfile, Limits, Routine, Task
+from tengnuo.model.plan import Block
 
 DEFAULT_PROFILE = "anytime"
 ALL_DAY = HoursProfile(DEFAULT_PROFILE, {d: (DayRange(0, 1440),) for d in range(7)})
@@ -34,6 +35,16 @@ class Problem:
     routines: tuple[Routine, ...] = ()
     warnings: tuple[Issue, ...] = ()
     """Input read but partly dropped (e.g. calendar components), for the plan's warnings."""
+    fixed: tuple[Block, ...] = ()
+    """Blocks already decided (started, or kept when re-planning). They stay exactly where they
+    are, occupy their time like events (buffer included), count toward day/category limits and
+    category minimums, and a routine block satisfies that routine's occurrence on its local
+    date. A task's `duration` is the work still to place outside its fixed blocks.
+
+    A fixed block's id need not name a task or routine still in the problem: the caller drops
+    a task its fixed blocks cover completely, and the blocks still take their time. A routine
+    block's date is that of the occurrence whose window holds it (a window across midnight
+    belongs to the day it starts, FORMAT.md), else the local date of its start."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -66,6 +77,7 @@ class Problem:
         issues += self._check_ids()
         issues += self._check_tasks()
         issues += self._check_cycles()
+        issues += self._check_fixed()
         return issues
 
     def _check_basics(self) -> list[Issue]:
@@ -121,6 +133,23 @@ class Problem:
                 issues.append(Issue("hard: true needs a due date", field=f"{where}.hard"))
             if task.split and task.split.min > task.split.max:
                 issues.append(Issue("split minimum exceeds its maximum", field=f"{where}.split"))
+        return issues
+
+    def _check_fixed(self) -> list[Issue]:
+        """Fixed blocks are kept as given, so two that overlap could never both be kept."""
+        issues = []
+        for i, block in enumerate(self.fixed):
+            if block.end <= block.start:
+                issues.append(Issue("end is not after start", field=f"fixed[{i}].end"))
+        order = sorted((b.start, b.end, i) for i, b in enumerate(self.fixed) if b.end > b.start)
+        reach: tuple[datetime, int] | None = None  # the latest end so far, and whose
+        for start, end, i in order:
+            if reach is not None and start < reach[0]:
+                other = self.fixed[reach[1]].id
+                issues.append(Issue(f"overlaps fixed block fixed[{reach[1]}] ({other})",
+                                    field=f"fixed[{i}]"))
+            if reach is None or end > reach[0]:
+                reach = (end, i)
         return issues
 
     def _check_cycles(self) -> list[Issue]:
