@@ -3,6 +3,7 @@ is reported under exactly that rule. Plans are built by hand with the model's da
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -557,6 +558,86 @@ def test_checker_shares_no_code_with_the_solver() -> None:
         imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         imported += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not [m for m in imported if m.startswith(banned)], name
+
+
+# --- fixed blocks -------------------------------------------------------------------------------
+
+KEPT = Block(at("2026-12-07 09:00"), at("2026-12-07 10:00"), "old", "task", "Old task")
+"""A block kept from an earlier plan whose task is done and gone from the problem."""
+
+
+def test_fixed_block_kept_unchanged_passes_though_its_task_is_gone() -> None:
+    """A kept block may name an item the problem no longer has."""
+    assert rules(make_problem(fixed=(KEPT,)), plan(KEPT)) == []
+
+
+def test_fixed_block_dropped_moved_or_doubled_is_reported() -> None:
+    """The plan must carry each fixed block exactly once, unchanged."""
+    p = make_problem(fixed=(KEPT,))
+    assert rules(p, plan()) == ["fixed"]
+    moved = replace(KEPT, start=KEPT.start + H, end=KEPT.end + H)
+    assert rules(p, plan(moved)) == ["unknown_item", "fixed"]
+    assert rules(p, plan(KEPT, KEPT)) == ["fixed"]
+
+
+def test_block_overlapping_a_fixed_block_or_its_buffer_is_reported() -> None:
+    """A fixed block holds its time like an event, buffer included."""
+    p = make_problem(tasks=(A,), fixed=(KEPT,))
+    assert rules(p, plan(KEPT, block(A, "2026-12-07 09:30", "2026-12-07 10:30"))) == ["overlap"]
+    buffered = make_problem(tasks=(A,), fixed=(KEPT,), limits=Limits(buffer=15 * M))
+    touching = block(A, "2026-12-07 10:00", "2026-12-07 11:00")
+    assert rules(buffered, plan(KEPT, touching)) == ["buffer"]
+
+
+def test_fixed_block_is_not_judged_as_a_placement() -> None:
+    """A block started before the horizon, off the grid, outside the task's hours: kept as is;
+    the rest of the task is judged as usual, and must be a grid step apart from it."""
+    work = HoursProfile("work", dict.fromkeys(range(7), (DayRange(9 * 60, 12 * 60),)))
+    essay = task("essay", 60, hours="work", split=Split(30 * M, 60 * M))
+    started = block(essay, "2026-12-06 23:50", "2026-12-07 00:20")
+    p = make_problem(hours={"work": work}, tasks=(essay,), fixed=(started,))
+    assert rules(p, plan(started, block(essay, "2026-12-07 09:00", "2026-12-07 10:00"))) == []
+
+
+def test_task_with_fixed_blocks_ends_with_them_and_must_plan_the_rest() -> None:
+    """Kept Tuesday 10:00-11:00, due Tuesday 09:00: 2h late with the rest on Monday; without
+    the rest the task is unscheduled (its remaining 1h), not late."""
+    essay = task("essay", 60, due=at("2026-12-08 09:00"))
+    kept = block(essay, "2026-12-08 10:00", "2026-12-08 11:00")
+    p = make_problem(tasks=(essay,), fixed=(kept,))
+    rest = block(essay, "2026-12-07 09:00", "2026-12-07 10:00")
+    late = Late("essay", at("2026-12-08 09:00"), kept.end, 120, 240)
+    assert rules(p, plan(kept, rest, lateness=240, late=(late,))) == []
+    assert rules(p, plan(kept, unscheduled=120, missing=(missing_task(essay),))) == []
+    short = block(essay, "2026-12-07 09:00", "2026-12-07 09:30")
+    assert rules(p, plan(kept, short, lateness=240, late=(late,))) == ["duration"]
+
+
+def test_day_max_counts_fixed_blocks() -> None:
+    """day_max 1h30m with a kept hour: another hour that day is too much, the next day not."""
+    p = make_problem(tasks=(A,), limits=Limits(day_max=90 * M), fixed=(KEPT,))
+    assert rules(p, plan(KEPT, block(A, "2026-12-07 11:00", "2026-12-07 12:00"))) == ["day_max"]
+    assert rules(p, plan(KEPT, block(A, "2026-12-08 11:00", "2026-12-08 12:00"))) == []
+
+
+def test_fixed_routine_block_is_that_days_occurrence() -> None:
+    """A kept 09:00 read of messages is Monday's: not missed, and no second one that day."""
+    kept = block(MESSAGES, "2026-12-07 09:00", "2026-12-07 09:30")
+    p = make_problem(days=1, routines=(MESSAGES,), fixed=(kept,))
+    assert rules(p, plan(kept)) == []
+    again = block(MESSAGES, "2026-12-07 10:00", "2026-12-07 10:30")
+    assert rules(p, plan(kept, again)) == ["routine_day"]
+
+
+def test_fixed_routine_block_counts_toward_the_weekly_quota() -> None:
+    """Gym 2/week with Monday kept: one more is the quota, two more are too many."""
+    gym = Routine("gym", "Gym", 60 * M, Every(frozenset(range(7)), per_week=2),
+                  DayRange(18 * 60, 20 * 60))
+    kept = block(gym, "2026-12-07 18:00", "2026-12-07 19:00")
+    p = make_problem(days=7, routines=(gym,), fixed=(kept,))
+    wed, fri = (block(gym, f"2026-12-{d:02d} 18:00", f"2026-12-{d:02d} 19:00") for d in (9, 11))
+    assert rules(p, plan(kept, wed)) == []
+    assert rules(p, plan(kept, wed, fri)) == ["routine_week"]
 
 
 # --- strategies ----------------------------------------------------------------------------------

@@ -26,9 +26,9 @@ from tengnuo.check_context import (
     week_quota,
     whole_minutes,
 )
+from tengnuo.check_fixed import covered_days, covered_in_week, rule_fixed, task_end
+from tengnuo.check_routines import occurrence_days, routine_span, rule_routines
 from tengnuo.check_rules import (
-    occurrence_days,
-    routine_span,
     rule_chunk_numbers,
     rule_grid,
     rule_horizon,
@@ -36,7 +36,6 @@ from tengnuo.check_rules import (
     rule_identity,
     rule_limits,
     rule_order,
-    rule_routines,
     rule_spacing,
     rule_task_size,
 )
@@ -50,7 +49,7 @@ RULE_NAMES = (
     "not_utc", "unknown_item", "item_mismatch", "grid", "horizon", "hours", "overlap", "buffer",
     "chunk_gap", "duration", "split", "chunk_numbering", "after", "not_before", "due", "day_max",
     "category_day_max", "category_week_max", "routine_window", "routine_day", "routine_week",
-    "cost_unscheduled", "unscheduled_entries", "cost_lateness", "late_entries", "bound",
+    "cost_unscheduled", "unscheduled_entries", "cost_lateness", "late_entries", "bound", "fixed",
 )
 """Every `Violation.rule` the checker can report."""
 
@@ -110,16 +109,19 @@ def candidate_days(ctx: Context, routine: Routine) -> list[date]:
 
 
 def missed_days(ctx: Context, routine: Routine) -> list[date]:
-    """Candidate days without an occurrence; for N/week, only as many as the week's quota asks."""
+    """Candidate days without an occurrence; for N/week, only as many as the week's quota asks.
+    A day a fixed block covers is done already, and counts toward its week's quota."""
     done = set(occurrence_days(ctx, routine))
-    candidates = candidate_days(ctx, routine)
+    covered = covered_days(ctx, routine)
+    candidates = [d for d in candidate_days(ctx, routine) if d not in covered]
     per_week = routine.every.per_week
     if per_week is None:
         return [d for d in candidates if d not in done]
     missed: list[date] = []
     for week in range(ctx.weeks):
         in_week = [d for d in candidates if ctx.week_of(d) == week]
-        quota = min(week_quota(per_week, ctx.days_in_week(week)), len(in_week))
+        wanted = week_quota(per_week, ctx.days_in_week(week))
+        quota = min(max(0, wanted - covered_in_week(ctx, routine, week)), len(in_week))
         free = [d for d in in_week if d not in done]
         missed += free[: max(0, quota - (len(in_week) - len(free)))]
     return missed
@@ -161,8 +163,8 @@ def expected_late(ctx: Context) -> dict[str, Late]:
         blocks = ctx.task_blocks.get(task.id)
         if not blocks or task.due is None or (task.hard and not ctx.hard_as_soft):
             continue
-        end = max(b.end for b in blocks)
-        if end > task.due:
+        end = task_end(ctx, task.id, blocks)
+        if end is not None and end > task.due:
             minutes = whole_minutes(end - task.due.astimezone(UTC))
             out[task.id] = Late(task.id, task.due, end, minutes, task.cost_weight * minutes)
     return out
@@ -212,5 +214,5 @@ def rule_bound(ctx: Context) -> Iterator[Violation]:
 RULES: tuple[Callable[[Context], Iterable[Violation]], ...] = (
     rule_identity, rule_grid, rule_horizon, rule_hours, rule_spacing, rule_task_size,
     rule_chunk_numbers, rule_order, rule_limits, rule_routines,
-    rule_unscheduled, rule_lateness, rule_bound,
+    rule_unscheduled, rule_lateness, rule_bound, rule_fixed,
 )

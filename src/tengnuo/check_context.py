@@ -82,8 +82,13 @@ class Context:
     events: tuple[Event, ...]  # events with end >= start, in UTC
     tasks: Mapping[str, Task]
     routines: Mapping[str, Routine]
-    task_blocks: Mapping[str, tuple[Block, ...]]  # blocks naming a task with kind task
-    routine_blocks: Mapping[str, tuple[Block, ...]]
+    task_blocks: Mapping[str, tuple[Block, ...]]  # planned blocks naming a task, kind task
+    routine_blocks: Mapping[str, tuple[Block, ...]]  # planned blocks naming a routine
+    fixed: frozenset[Block]  # the problem's fixed blocks, in UTC: kept as given, not planned
+
+    def is_fixed(self, block: Block) -> bool:
+        """Whether `block` is one of the problem's fixed blocks, unchanged."""
+        return block in self.fixed
 
     def local(self, t: datetime) -> datetime:
         return t.astimezone(self.tz)
@@ -117,8 +122,17 @@ class Context:
         return min(7, self.problem.days - 7 * week)
 
     def category_of(self, block: Block) -> str | None:
+        """The item's category; a fixed block keeps its own (what was decided counts)."""
         item: Task | Routine | None = self.tasks.get(block.id) or self.routines.get(block.id)
-        return item.category if item is not None else block.category
+        if item is None or self.is_fixed(block):
+            return block.category
+        return item.category
+
+    def routine_window(self, routine: Routine, day: date) -> Span:
+        """The routine's window starting on local `day`, read on the wall clock."""
+        begin = routine.window.start_minute
+        end = begin + routine.window.length_minutes
+        return local_time(day, begin, self.tz), local_time(day, end, self.tz)
 
     def show(self, t: datetime) -> str:
         local = self.local(t)
@@ -143,14 +157,17 @@ def build_context(
     blocks, found = _usable_blocks(plan)
     tasks = {t.id: t for t in problem.tasks}
     routines = {r.id: r for r in problem.routines}
+    fixed = frozenset(_in_utc(b) for b in problem.fixed)
+    planned = [b for b in blocks if b not in fixed]
     ctx = Context(
         problem, plan, hard_as_soft, tz, step, round_up(problem.limits.buffer, step),
         start, end, days, tuple(sorted(blocks, key=lambda b: (b.start, b.end))),
         tuple(replace(e, start=e.start.astimezone(UTC), end=e.end.astimezone(UTC))
               for e in problem.events if e.end >= e.start),
         tasks, routines,
-        _group([b for b in blocks if b.kind == "task" and b.id in tasks]),
-        _group([b for b in blocks if b.kind == "routine" and b.id in routines]),
+        _group([b for b in planned if b.kind == "task" and b.id in tasks]),
+        _group([b for b in planned if b.kind == "routine" and b.id in routines]),
+        fixed,
     )
     return ctx, found
 
@@ -164,13 +181,17 @@ def _usable_blocks(plan: Plan) -> tuple[list[Block], list[Violation]]:
         if b.start.tzinfo is not UTC or b.end.tzinfo is not UTC:
             found.append(Violation("not_utc", b.id, f"{b.id}: block {b.start.isoformat()}-"
                                    f"{b.end.isoformat()} is not in UTC (see tengnuo.model)"))
-        utc_block = replace(b, start=b.start.astimezone(UTC), end=b.end.astimezone(UTC))
+        utc_block = _in_utc(b)
         if utc_block.end <= utc_block.start:
             found.append(Violation("duration", b.id, f"{b.id}: block {b.start.isoformat()}-"
                                    f"{b.end.isoformat()} does not end after it starts"))
             continue
         usable.append(utc_block)
     return usable, found
+
+
+def _in_utc(b: Block) -> Block:
+    return replace(b, start=b.start.astimezone(UTC), end=b.end.astimezone(UTC))
 
 
 def _group(blocks: list[Block]) -> dict[str, tuple[Block, ...]]:

@@ -8,7 +8,7 @@ Each `rule_*` function takes the prepared `Context` and yields `Violation`s.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,8 +21,8 @@ from tengnuo.check_context import (
     round_down,
     round_up,
     show_span,
-    week_quota,
 )
+from tengnuo.check_fixed import task_end
 from tengnuo.model.horizon import DayRange, local_time
 from tengnuo.model.items import HoursProfile, Routine, Task
 from tengnuo.model.plan import Block
@@ -31,8 +31,11 @@ from tengnuo.model.plan import Block
 
 
 def rule_identity(ctx: Context) -> Iterator[Violation]:
-    """Each block names a real task or routine of its kind, with that item's title and category."""
+    """Each planned block names a real task or routine of its kind, with that item's title and
+    category (a fixed block may name an item the problem no longer has)."""
     for b in ctx.blocks:
+        if ctx.is_fixed(b):
+            continue
         item: Task | Routine | None = (
             ctx.tasks.get(b.id) if b.kind == "task"
             else ctx.routines.get(b.id) if b.kind == "routine" else None
@@ -47,8 +50,11 @@ def rule_identity(ctx: Context) -> Iterator[Violation]:
 
 
 def rule_grid(ctx: Context) -> Iterator[Violation]:
-    """Start and end lie on the grid counted from local midnight of the start's day."""
+    """Start and end lie on the grid counted from local midnight of the start's day (fixed
+    blocks are kept as given)."""
     for b in ctx.blocks:
+        if ctx.is_fixed(b):
+            continue
         day = ctx.local(b.start).date()
         if ctx.past_grid(b.start, day) or ctx.past_grid(b.end, day):
             g = ctx.problem.granularity_minutes
@@ -56,8 +62,9 @@ def rule_grid(ctx: Context) -> Iterator[Violation]:
 
 
 def rule_horizon(ctx: Context) -> Iterator[Violation]:
+    """Planned blocks lie in the horizon; a fixed block may have started before it."""
     for b in ctx.blocks:
-        if b.start < ctx.start or b.end > ctx.end:
+        if (b.start < ctx.start or b.end > ctx.end) and not ctx.is_fixed(b):
             yield Violation("horizon", b.id, f"{b.id}: {ctx.show_block(b)} lies outside the "
                             f"horizon {ctx.show(ctx.start)} to {ctx.show(ctx.end)}")
 
@@ -118,6 +125,8 @@ def rule_spacing(ctx: Context) -> Iterator[Violation]:
 
 
 def _pair_spacing(ctx: Context, a: Block, b: Block) -> Iterator[Violation]:
+    if ctx.is_fixed(a) and ctx.is_fixed(b):  # both decided before this plan
+        return
     same_task = a.kind == b.kind == "task" and a.id == b.id
     other = "another chunk" if same_task else f"{b.kind} {b.id}"
     who = f"{a.id}: {ctx.show_block(a)}"
@@ -218,7 +227,7 @@ def _after(ctx: Context, task: Task, first: datetime) -> Iterator[Violation]:
                 yield Violation("after", task.id, f"{task.id}: planned, but {pred}, "
                                 "which it must follow, is not")
                 continue
-            ends = max(b.end for b in pred_blocks)
+            ends = task_end(ctx, pred, pred_blocks) or ctx.end
         elif pred in inline:
             ends = inline[pred].end
         else:
@@ -232,7 +241,7 @@ def _after(ctx: Context, task: Task, first: datetime) -> Iterator[Violation]:
 def _hard_due(
     ctx: Context, task: Task, due: datetime, blocks: tuple[Block, ...]
 ) -> Iterator[Violation]:
-    end = max((b.end for b in blocks), default=None)
+    end = task_end(ctx, task.id, blocks) if blocks else None
     if end is None:
         yield Violation("due", task.id,
                         f"{task.id}: has a hard deadline {ctx.show(due)} but is not planned")
@@ -255,28 +264,40 @@ def day_pieces(ctx: Context, block: Block) -> Iterator[tuple[date, timedelta]]:
 
 
 def rule_limits(ctx: Context) -> Iterator[Violation]:
-    """`day_max`, category `day_max` and `week_max` over task and routine blocks, never events."""
+    """`day_max`, category `day_max` and `week_max` over task and routine blocks, never events.
+
+    Fixed blocks count like any block, but a day or week is reported only when the plan adds
+    a block to it: fixed blocks alone over a limit were decided before this plan.
+    """
     per_day: dict[date, timedelta] = defaultdict(timedelta)
     per_cat_day: dict[tuple[str, date], timedelta] = defaultdict(timedelta)
     per_cat_week: dict[tuple[str, int], timedelta] = defaultdict(timedelta)
+    added: set[object] = set()  # the keys above to which a planned block adds time
     for b in ctx.blocks:
         category = ctx.category_of(b)
+        keys: list[object] = []
         for day, span in day_pieces(ctx, b):
             per_day[day] += span
+            keys.append(day)
             if category is not None:
                 per_cat_day[category, day] += span
                 per_cat_week[category, ctx.week_of(day)] += span
+                keys += [(category, day), (category, ctx.week_of(day))]
+        if not ctx.is_fixed(b):
+            added.update(keys)
     limits = ctx.problem.limits
     if limits.day_max is not None:
         yield from _over("day_max", None, limits.day_max,
-                         [(str(d), t) for d, t in sorted(per_day.items())])
+                         [(str(d), t) for d, t in sorted(per_day.items()) if d in added])
     for category, limit in limits.categories.items():
         if limit.day_max is not None:
-            days = [(str(d), t) for (c, d), t in sorted(per_cat_day.items()) if c == category]
+            days = [(str(d), t) for (c, d), t in sorted(per_cat_day.items())
+                    if c == category and (c, d) in added]
             yield from _over("category_day_max", category, limit.day_max, days)
         if limit.week_max is not None:
             weeks = [(f"week {w + 1} (from {ctx.days[0] + 7 * w * DAY})", t)
-                     for (c, w), t in sorted(per_cat_week.items()) if c == category]
+                     for (c, w), t in sorted(per_cat_week.items())
+                     if c == category and (c, w) in added]
             yield from _over("category_week_max", category, limit.week_max, weeks)
 
 
@@ -288,60 +309,3 @@ def _over(
         if total > limit:
             yield Violation(rule, item, f"{who}{show_span(total)} planned on {where}, "
                             f"more than {rule.removeprefix('category_')} {show_span(limit)}")
-
-
-# --- routines --------------------------------------------------------------------------------
-
-
-def routine_span(ctx: Context, routine: Routine, day: date) -> Span:
-    return range_span(day, routine.window, ctx.tz)
-
-
-def occurrence_days(ctx: Context, routine: Routine) -> dict[date, list[Block]]:
-    """The routine's blocks by the horizon day whose window holds them (not held: left out)."""
-    out: dict[date, list[Block]] = defaultdict(list)
-    for b in ctx.routine_blocks.get(routine.id, ()):
-        day = occurrence_of(ctx, routine, b)
-        if day is not None:
-            out[day].append(b)
-    return dict(out)
-
-
-def occurrence_of(ctx: Context, routine: Routine, block: Block) -> date | None:
-    for day in ctx.days:
-        if day.weekday() in routine.every.weekdays:
-            lo, hi = routine_span(ctx, routine, day)
-            if lo <= block.start and block.end <= hi:
-                return day
-    return None
-
-
-def rule_routines(ctx: Context) -> Iterator[Violation]:
-    """Window on an allowed day, rounded duration, one a day, at most the week's quota."""
-    for routine in ctx.problem.routines:
-        need = round_up(routine.duration, ctx.step)
-        for b in ctx.routine_blocks.get(routine.id, ()):
-            if b.end - b.start != need:
-                size = show_span(b.end - b.start)
-                yield Violation("duration", routine.id, f"{routine.id}: {ctx.show_block(b)} is "
-                                f"{size}, the routine takes {show_span(need)}")
-            if occurrence_of(ctx, routine, b) is None:
-                yield Violation("routine_window", routine.id, f"{routine.id}: {ctx.show_block(b)} "
-                                f"is not inside its window {routine.window} on an allowed day")
-        yield from _routine_counts(ctx, routine)
-
-
-def _routine_counts(ctx: Context, routine: Routine) -> Iterator[Violation]:
-    by_day = occurrence_days(ctx, routine)
-    for day, blocks in sorted(by_day.items()):
-        if len(blocks) > 1:
-            yield Violation("routine_day", routine.id, f"{routine.id}: {len(blocks)} blocks for "
-                            f"the occurrence of {day}; at most one a day")
-    per_week = routine.every.per_week
-    if per_week is None:
-        return
-    for week, count in sorted(Counter(ctx.week_of(d) for d in by_day).items()):
-        quota = week_quota(per_week, ctx.days_in_week(week))
-        if count > quota:
-            yield Violation("routine_week", routine.id, f"{routine.id}: planned on {count} days "
-                            f"of week {week + 1}, more than {quota}")
