@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from tengnuo import planner
 from tengnuo.cli import progress as progress_view
 from tengnuo.cli import render
-from tengnuo.cli.main import EXIT_INTERNAL, EXIT_IO, app
+from tengnuo.cli.main import app
+from tengnuo.cli.shell import EXIT_INTERNAL, EXIT_IO
 from tengnuo.errors import ExitStatus, InvalidInputError, Issue, TengnuoError
 from tengnuo.model.cost import total_of
 from tengnuo.model.plan import Cost, Plan
@@ -218,12 +219,35 @@ def test_check_summarises_a_valid_file(runner: CliRunner, planned: list[object])
     assert json.loads(result.stdout)["status"] == "valid"
 
 
-@pytest.mark.parametrize("command", ["plan", "check"])
-def test_every_command_has_help_with_an_example(runner: CliRunner, command: str):
-    """`--help` describes the command and shows a one-line example."""
-    result = runner.invoke(app, [command, "--help"])
+def _command_paths() -> list[list[str]]:
+    """Every command of the app, groups included (`["routine", "add"]`)."""
+    import typer.main
+
+    root = typer.main.get_command(app)
+    paths = []
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            paths += [[name, sub] for sub in subcommands]
+        else:
+            paths.append([name])
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=" ".join)
+def test_every_command_has_help_with_an_example(runner: CliRunner, path: list[str]):
+    """`--help` describes the command and shows an example of that very command."""
+    result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    assert f"Example: tengnuo {command} examples/job-hunt.yaml" in result.stdout
+    assert f"Example: tengnuo {' '.join(path)}" in result.stdout
+
+
+def test_there_are_all_the_everyday_commands():
+    """The workspace commands a person runs every morning all exist."""
+    names = {" ".join(p) for p in _command_paths()}
+    for expected in ("init", "add", "list", "show", "edit", "done", "rm", "log", "plan",
+                     "replan", "today", "week", "next", "history", "diff", "demo", "check"):
+        assert expected in names
 
 
 def test_progress_view_waits_a_second_then_shows_cost_and_bound():

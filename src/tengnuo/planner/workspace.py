@@ -20,7 +20,10 @@ from tengnuo.formats.planfile_values import slugify
 from tengnuo.model.horizon import GRANULARITIES_MINUTES
 from tengnuo.model.items import Task
 from tengnuo.model.problem import Problem
-from tengnuo.store import Session, TaskEntry, Workspace, default_path
+from tengnuo.store import PlanVersion, Session, TaskEntry, Workspace, default_path
+
+# The shells name these store types through the planner (cli and web never import store).
+__all__ = ["PlanVersion", "Settings", "TaskEntry", "Workspace"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,143 @@
+"""Planning the workspace from now on: `plan`, `replan`, and what the current plan holds.
+
+From now on means: blocks that ended stay in the new version as they were (the past is not
+re-planned); done tasks are left out; logged time shrinks what is left of a task; a block that
+has started is kept where it is (a fixed block). `replan` also keeps the previous plan's future
+blocks that still work, and pays for each minute it moves in the preferences tier (see
+tengnuo.model.diff), so a slipped day does not reshuffle the week.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from tengnuo.errors import Issue
+from tengnuo.model.horizon import local_time
+from tengnuo.model.items import Event, HoursProfile, Limits, Routine, Split, Task
+from tengnuo.model.plan import Block
+from tengnuo.model.problem import Problem
+from tengnuo.planner.items import read_calendar_file
+from tengnuo.planner.workspace import Settings, settings_from
+from tengnuo.store import TaskEntry, Workspace
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A consistent snapshot of everything the workspace plans with."""
+
+    cfg: Settings
+    entries: tuple[TaskEntry, ...]
+    routines: tuple[Routine, ...]
+    events: tuple[Event, ...]
+    calendars: tuple[str, ...]
+    hours: dict[str, HoursProfile]
+    limits: Limits
+    revision: int
+
+
+def read_inputs(ws: Workspace) -> Inputs:
+    with ws.read() as s:
+        return Inputs(settings_from(s), tuple(s.tasks()), tuple(s.routines()),
+                      tuple(s.events()), tuple(s.calendars()), s.hours(), s.limits(),
+                      s.revision())
+
+
+def horizon_start(now: datetime, cfg: Settings) -> datetime:
+    """`now` rounded up to the planning grid of the local day."""
+    local = now.astimezone(cfg.tz)
+    minute = local.hour * 60 + local.minute + (1 if local.second or local.microsecond else 0)
+    step = cfg.granularity_minutes
+    rounded = -(-minute // step) * step
+    return local_time(local.date(), 0, cfg.tz) + timedelta(minutes=rounded) \
+        if rounded >= 1440 else local_time(local.date(), rounded, cfg.tz)
+
+
+@dataclass(frozen=True)
+class Busy:
+    """The events of a horizon (inline and from calendar files) and what reading them dropped."""
+
+    events: tuple[Event, ...]
+    warnings: tuple[Issue, ...]
+
+
+def read_busy(inp: Inputs, now: datetime) -> Busy:
+    """Inline events and every subscribed calendar, read again now (files change)."""
+    start = horizon_start(now, inp.cfg)
+    events, warnings = list(inp.events), []
+    for path in inp.calendars:
+        found, issues = _calendar(path, inp.cfg, start)
+        events += found
+        warnings += issues
+    return Busy(tuple(events), tuple(warnings))
+
+
+def build_problem(inp: Inputs, now: datetime, busy: Busy,
+                  fixed: Sequence[Block] = ()) -> Problem:
+    """The problem of planning from `now`, with `fixed` blocks kept where they are."""
+    cfg = inp.cfg
+    start = horizon_start(now, cfg)
+    tasks, task_warnings = _tasks_to_place(inp, start, fixed)
+    return Problem(cfg.timezone, start, cfg.days, cfg.granularity_minutes, dict(inp.hours),
+                   inp.limits, busy.events, tasks, inp.routines,
+                   busy.warnings + tuple(task_warnings), tuple(fixed))
+
+
+def _calendar(path: str, cfg: Settings, start: datetime) -> tuple[list[Event], list[Issue]]:
+    from tengnuo.errors import InvalidInputError
+
+    try:
+        return read_calendar_file(Path(path), cfg, start)
+    except InvalidInputError as error:
+        reason = "; ".join(i.message for i in error.issues)
+        return [], [Issue(f"calendar not read, its events are not blocking time: {reason}",
+                          file=path)]
+
+
+def _tasks_to_place(inp: Inputs, start: datetime,
+                    fixed: Sequence[Block]) -> tuple[tuple[Task, ...], list[Issue]]:
+    """Open tasks with what is left to place: estimate − logged − fixed minutes."""
+    fixed_minutes: dict[str, int] = {}
+    fixed_end: dict[str, datetime] = {}
+    for b in fixed:
+        if b.kind == "task":
+            fixed_minutes[b.id] = fixed_minutes.get(b.id, 0) + b.minutes
+            fixed_end[b.id] = max(fixed_end.get(b.id, b.end), b.end)
+    left = {e.task.id: e.remaining - timedelta(minutes=fixed_minutes.get(e.task.id, 0))
+            for e in inp.entries if e.status == "open"}
+    placing = {i for i, rest in left.items() if rest > timedelta(0)}
+    known = {e.task.id for e in inp.entries}
+    tasks, warnings = [], []
+    for entry in inp.entries:
+        task = entry.task
+        if task.id not in placing:
+            continue
+        task = _without_gone_predecessors(task, placing, known, fixed_end)
+        task = replace(task, duration=left[task.id], split=_split_for(task.split, left[task.id]))
+        if task.hard and task.due is not None and task.due <= start:
+            task = replace(task, hard=False)
+            warnings.append(Issue("its hard due has passed: planned as a soft due (late)",
+                                  field=f"{task.id}.due"))
+        tasks.append(task)
+    return tuple(tasks), warnings
+
+
+def _without_gone_predecessors(task: Task, placing: set[str], known: set[str],
+                               fixed_end: dict[str, datetime]) -> Task:
+    """Done predecessors are dropped; one whose rest is all in fixed blocks becomes a
+    not-before at the end of those blocks. Event ids stay."""
+    keep = tuple(p for p in task.after if p in placing or p not in known)
+    not_before = task.not_before
+    for pred in task.after:
+        if pred not in placing and pred in fixed_end:
+            not_before = max(filter(None, (not_before, fixed_end[pred])))
+    return replace(task, after=keep, not_before=not_before)
+
+
+def _split_for(split: Split | None, left: timedelta) -> Split | None:
+    """A remainder shorter than the split minimum may still be done in one chunk."""
+    if split is None or left >= split.min:
+        return split
+    return Split(left, max(left, split.max))
