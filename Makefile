@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/tengnuo plan examples/job-hunt.yaml
+	$(BIN)/tengnuo demo
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench

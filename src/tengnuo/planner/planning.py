@@ -8,9 +8,11 @@ moved as part of the preferences tier.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from tengnuo.model.cost import total_of
 from tengnuo.model.diff import PlanDiff, diff_plans, stability_cost
@@ -23,7 +25,11 @@ from tengnuo.planner.workspace import Settings
 from tengnuo.solver.options import ProgressCallback, SolveOptions
 from tengnuo.store import PlanVersion, Workspace
 
-NEXT_DAY = timedelta(hours=24)
+NEVER = (1 << 62, 0, 0, 0)
+MIN_ATTEMPT_SECONDS = 0.5
+FRESH_SHARE = 0.35  # of the time limit, for the plan made anew
+PREFIX_SHARE = 0.15  # for each plan with kept blocks (smaller: fewer blocks to place)
+RELEASED_DAYS = (1, 2, 3, 5, 8)  # release the blocks before the end of today, tomorrow, ...
 
 
 @dataclass(frozen=True)
@@ -46,38 +52,59 @@ def plan_workspace(ws: Workspace, now: datetime, options: SolveOptions,
     old = previous.plan.blocks if previous else ()
     busy = read_busy(inp, now)
     started = started_blocks(inp, old, now, busy.events)
-    choices = [started]
     if stable and previous:
-        everything = kept_blocks(inp, old, now, started, busy.events)
-        choices = _unique([everything, [b for b in everything if b.start < now + NEXT_DAY],
-                           started])
-    share = replace(options, time_limit_seconds=max(0.5, options.time_limit_seconds
-                                                     / len(choices)))
-    attempts = [_attempt(inp, now, busy, fixed, share, progress, old if stable else ())
-                for fixed in choices]
-    best = min(attempts, key=lambda a: a[2])
-    if best[2] == NEVER:  # nothing could be kept: plan everything anew
+        best = _least_moves(inp, now, busy, old, started, options, progress)
+    else:
+        best = _attempt(inp, now, busy, started, options, progress, ())
+    if best.score == NEVER:  # nothing could be kept: plan everything anew
         best = _attempt(inp, now, busy, (), options, progress, old if stable else ())
-    problem, plan, _score, moved = best
-    stored = _with_past(plan, old, now, problem)
+    stored = _with_past(best.plan, old, now, best.problem)
     version = None if dry_run else ws.save_plan(PlanVersion(
-        0, datetime.now(UTC), "replan" if stable else "plan", now, problem.start,
-        problem.days, problem.timezone, inp.revision, stored))
-    diff = diff_plans(_future(old, now), _future(plan.blocks, now),
-                      previous.plan.late, plan.late) if previous else None
-    return Planned(version, problem, stored, diff, moved)
+        0, datetime.now(UTC), "replan" if stable else "plan", now, best.problem.start,
+        best.problem.days, best.problem.timezone, inp.revision, stored))
+    diff = diff_plans(_future(old, now), _future(best.plan.blocks, now),
+                      previous.plan.late, best.plan.late) if previous else None
+    return Planned(version, best.problem, stored, diff, best.moved)
 
 
-def _unique(choices: list[list[Block]]) -> list[list[Block]]:
-    seen: list[list[Block]] = []
-    for choice in choices:
-        if choice not in seen:
-            seen.append(choice)
-    return seen
+def _least_moves(inp: Inputs, now: datetime, busy: Busy, old: Sequence[Block],
+                 started: list[Block], options: SolveOptions,
+                 progress: ProgressCallback | None) -> Attempt:
+    """The best of: everything planned anew (what fits and how late, at best), every block that
+    still works kept, and ever longer stretches from now released until a plan is as good in
+    unscheduled and lateness as the fresh one. Releasing from now on is what makes room for
+    urgent work; the stretch is kept as short as that allows."""
+    everything = kept_blocks(inp, old, now, started, busy.events)
+    deadline = time.perf_counter() + options.time_limit_seconds
+
+    def run(fixed: Sequence[Block], share: float) -> Attempt:
+        left = deadline - time.perf_counter()
+        limit = max(MIN_ATTEMPT_SECONDS, min(share * options.time_limit_seconds, left))
+        return _attempt(inp, now, busy, fixed, replace(options, time_limit_seconds=limit),
+                        progress, old)
+
+    fresh = run(started, FRESH_SHARE)
+    attempts = [fresh]
+    if everything != started:
+        attempts.append(run(everything, PREFIX_SHARE))
+        day = day_start(now, inp.cfg)
+        for days in RELEASED_DAYS:
+            if attempts[-1].score[:3] <= fresh.score[:3] or time.perf_counter() > deadline:
+                break
+            cut = day + timedelta(days=days)
+            attempts.append(run([*started, *(b for b in everything
+                                            if b not in started and b.start >= cut)],
+                                PREFIX_SHARE))
+    return min(attempts, key=lambda a: a.score)
 
 
-Attempt = tuple[Problem, Plan, tuple[int, int, int, int], int]
-NEVER = (1 << 62, 0, 0, 0)
+class Attempt(NamedTuple):
+    problem: Problem
+    plan: Plan
+    score: tuple[int, int, int, int]  # (infeasible, unscheduled, lateness, preferences+moves)
+    moved: int  # stability cost of the moves
+
+
 
 
 def _attempt(inp: Inputs, now: datetime, busy: Busy, fixed: Sequence[Block],
@@ -90,11 +117,11 @@ def _attempt(inp: Inputs, now: datetime, busy: Busy, fixed: Sequence[Block],
 
     problem = build_problem(inp, now, busy, fixed)
     if problem.validate():  # the kept blocks do not fit together: never chosen
-        return problem, _empty(), NEVER, 0
+        return Attempt(problem, _empty(), NEVER, 0)
     plan = solve(problem, options, progress)
     violations = check(problem, plan, hard_as_soft=plan.status is Status.INFEASIBLE)
     if violations and fixed:  # kept blocks that no longer fit a tightened limit
-        return problem, plan, NEVER, 0
+        return Attempt(problem, plan, NEVER, 0)
     if violations:
         raise RuntimeError("the plan broke a rule the checker verifies: "
                            + "; ".join(str(v) for v in violations[:3]))
@@ -105,7 +132,8 @@ def _attempt(inp: Inputs, now: datetime, busy: Busy, fixed: Sequence[Block],
     status = Status.FEASIBLE if moved and plan.status is Status.OPTIMAL else plan.status
     plan = replace(plan, cost=cost, status=status)
     infeasible = int(plan.status is Status.INFEASIBLE)
-    return problem, plan, (infeasible, c.unscheduled, c.lateness, c.preferences + moved), moved
+    return Attempt(problem, plan, (infeasible, c.unscheduled, c.lateness, cost.preferences),
+                   moved)
 
 
 def _empty() -> Plan:
@@ -118,12 +146,11 @@ def _future(blocks: Sequence[Block], now: datetime) -> list[Block]:
 
 def _with_past(plan: Plan, old: Sequence[Block], now: datetime, problem: Problem) -> Plan:
     """The previous plan's past (blocks that ended before `now`) as it was, then the new
-    blocks with their chunks numbered anew per task (the past is history, not a chunk)."""
+    blocks; chunks are numbered anew over both, so one task's blocks read 1/n .. n/n."""
     fixed = set(problem.fixed)
     past = [b for b in old if b.end <= now and b not in fixed]
-    future = sorted(plan.blocks, key=lambda b: b.sort_key)
-    blocks = sorted([*past, *_renumber(future)], key=lambda b: b.sort_key)
-    return replace(plan, blocks=tuple(blocks))
+    blocks = sorted([*past, *plan.blocks], key=lambda b: b.sort_key)
+    return replace(plan, blocks=tuple(_renumber(blocks)))
 
 
 def _renumber(blocks: list[Block]) -> list[Block]:
