@@ -107,8 +107,11 @@ def plan(
     deterministic: DeterministicOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Plan the workspace from now on (the past stays, done is done, started blocks stay), or
-    plan FILE; print the agenda, what did not fit and why, and the cost."""
+    """Plan the workspace from now on, or plan FILE; print the agenda, what did not fit and why.
+
+    From now on: the past stays as it was, done tasks are left out, logged time shrinks a task,
+    and a block under way stays where it is. Each plan is stored as a new version (`history`).
+    """
     if file is None:
         plan_cmds.plan_workspace(ctx, as_json, time_limit, workers, seed, deterministic, ics,
                                  stable=False)

@@ -82,8 +82,11 @@ def replan(
     deterministic: DeterministicOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """After the day slipped: keep every block that still works, move as little as possible
-    (the sooner a block, the dearer to move), print what changed, then the plan."""
+    """Re-plan after the day slipped, moving as little as possible; shows the changes first.
+
+    Every block that still works stays where it is; the sooner a block, the dearer it is to
+    move. Prints moved, added, dropped and newly late blocks, then the plan.
+    """
     plan_workspace(ctx, as_json, time_limit, workers, seed, deterministic, None, stable=True,
                    dry_run=dry_run)
 
