@@ -38,7 +38,7 @@ FENCES: dict[str, tuple[str, ...]] = {
     "ortools": ("solver", "solver.*"),
     "icalendar": ("formats.ics*", "sync", "sync.*"),
     "recurring_ical_events": ("formats.ics*", "sync", "sync.*"),
-    "caldav": ("sync.storage",),
+    "caldav": ("sync.storage_caldav",),
     "sqlite3": ("store", "store.*", "sync.status"),
     "yaml": ("formats", "formats.*", "web", "web.*"),
     "pydantic": ("formats", "formats.*", "web", "web.*"),

@@ -64,3 +64,9 @@ class StoreError(TengnuoError):
     def __init__(self, path: str, problem: str, advice: str) -> None:
         self.path, self.problem, self.advice = path, problem, advice
         super().__init__(f"{path}: {problem}\n{advice}")
+
+
+class SyncError(TengnuoError):
+    """A calendar server or sync state problem; nothing half-done is left behind."""
+
+    exit_status = ExitStatus.IO
