@@ -255,8 +255,10 @@ class Model:
             horizon_minutes = (inst.horizon[1] + 1) * g
             if job.due_minute is not None and not job.hard:
                 due = math.floor(job.due_minute + 1e-9)
-                late = m.new_int_var(0, max(0, horizon_minutes - due), f"late:{job.index}")
+                top = max(0, horizon_minutes - due, job.fixed_late)
+                late = m.new_int_var(0, top, f"late:{job.index}")
                 m.add(late >= g * jv.end - due).only_enforce_if(jv.present)
+                m.add(late >= job.fixed_late).only_enforce_if(jv.present)  # kept blocks' end
                 lateness.append(job.weight * late)
             prefs.append(DAY_POINTS * job.weight * self._end_day(job, jv))
             prefs.append(CHUNK_POINTS * (sum(c.present for c in jv.chunks) - jv.present))
@@ -269,13 +271,16 @@ class Model:
 
     def _end_day(self, job: Job, jv: JobVars) -> LinearExpr:
         """Number of local midnights strictly before the job's end: a literal per midnight that
-        its spans straddle, a constant for those before its first span."""
+        its spans straddle, a constant for those before its first span or its fixed end."""
         if not job.spans:
             return 0
         first, last = job.spans[0][0], job.spans[-1][1]
         before = 0
         lits = []
         for midnight in self.inst.grid.day_starts[1:]:
+            if job.fixed_end is not None and midnight < job.fixed_end:
+                before += 1
+                continue
             if midnight >= min(last, self.inst.horizon[1]):
                 break
             if midnight <= first:

@@ -196,7 +196,7 @@ class Decoder:
                 end = placed[-1][1]
                 lateness += job.weight * job.late_minutes(end, g)
                 prefs += CHUNK_POINTS * (len(placed) - 1)
-                prefs += DAY_POINTS * job.weight * inst.grid.day_of(end - 1)
+                prefs += DAY_POINTS * job.weight * job.end_day(end, inst.grid)
         for group, quota in inst.quotas.items():
             unscheduled += inst.quota_cost[group] * max(0, quota - planned_in_group[group])
         prefs += self._shortfall_points(chunks)

@@ -137,8 +137,10 @@ def _report(progress: ProgressCallback | None, started: float, phase: str,
 
 
 def blocks_of(inst: Instance, chunks: list[list[Span]]) -> tuple[Block, ...]:
+    """The plan's blocks: the problem's fixed blocks unchanged, so that one plan is the whole
+    picture, and the planned chunks."""
     grid = inst.grid
-    out = []
+    out = list(inst.problem.fixed)
     for job, placed in zip(inst.jobs, chunks, strict=True):
         many = len(placed) > 1
         for i, (s, e) in enumerate(placed):

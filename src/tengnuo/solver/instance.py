@@ -3,7 +3,8 @@
 Everything the heuristic, the local search and CP-SAT share is derived here once: the grid
 rounding of FORMAT.md (durations and split minimums up, maximums down, due down, not_before up,
 buffer up, availability inward, events outward), the buffer folded into the spans, and the
-limits in slots.
+limits in slots (`limits.py`). Fixed blocks (`Problem.fixed`, see `fixed.py`) are busy time
+like events, use their share of the limits, end their task, and cover their routine's day.
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ from dataclasses import dataclass, field
 
 from tengnuo.model.hours import (
     Occurrence,
-    per_week_quota,
+    fixed_days,
     profile_windows,
+    quota_left,
     routine_occurrences,
     weeks_in,
 )
 from tengnuo.model.items import Routine, Task
 from tengnuo.model.problem import Problem
+from tengnuo.solver import fixed, limits
 from tengnuo.solver.grid import Grid
+from tengnuo.solver.limits import Cap, Minimum
 from tengnuo.solver.spans import Span, clip, cut, subtract, union
 
 
@@ -47,6 +51,8 @@ class Job:
     quota_group: int | None = None  # routine occurrences sharing an N/week quota
     occurrence: Occurrence | None = None
     required: bool = False  # must be planned (a window search keeps a fixed successor's pred)
+    fixed_end: int | None = None  # slot where the task's last fixed block ends (rounded up)
+    fixed_late: int = 0  # whole minutes its fixed blocks already end after the due
 
     @property
     def split(self) -> bool:
@@ -58,33 +64,16 @@ class Job:
         return self.max_chunk < self.min_chunk
 
     def late_minutes(self, end_slot: int, slot_minutes: int) -> int:
-        """Whole minutes after the written due; `end_slot` is on the grid, so this is exact."""
+        """Whole minutes after the written due; `end_slot` is on the grid, so this is exact.
+        A fixed block of the task that ends later sets the task's end instead."""
         if self.due_minute is None:
             return 0
-        return max(0, end_slot * slot_minutes - math.floor(self.due_minute + 1e-9))
+        late = end_slot * slot_minutes - math.floor(self.due_minute + 1e-9)
+        return max(0, late, self.fixed_late)
 
-
-@dataclass(frozen=True)
-class Cap:
-    """A limit on planned slots in [start, end) for jobs in `members`."""
-
-    name: str  # in the user's words, e.g. "day_max on Wed 09 Dec" or "learning week_max, week 1"
-    start: int
-    end: int
-    slots: int
-    members: frozenset[int]
-
-
-@dataclass(frozen=True)
-class Minimum:
-    """A soft `week_min`: minutes wanted in [start, end) for the category's jobs."""
-
-    category: str
-    week: int
-    start: int
-    end: int
-    minutes: int
-    members: frozenset[int]
+    def end_day(self, end_slot: int, grid: Grid) -> int:
+        """The planned day on which the task ends, its fixed blocks included."""
+        return grid.day_of(max(end_slot, self.fixed_end or end_slot) - 1)
 
 
 @dataclass
@@ -98,7 +87,7 @@ class Instance:
     minimums: list[Minimum]
     quotas: dict[int, int]  # quota group -> how many occurrences at most
     quota_cost: dict[int, int]  # quota group -> cost of one missed occurrence
-    busy: list[Span]  # events grown to the grid and by the buffer, merged
+    busy: list[Span]  # events and fixed blocks grown to the grid and by the buffer, merged
     restricted: bool = False  # some span was cut at midnight: bounds are not proofs then
 
     @property
@@ -117,28 +106,31 @@ def build(problem: Problem, *, deadlines: str = "hard") -> Instance:
     grid = Grid.of(problem)
     horizon = (grid.ceil(problem.start), grid.floor(problem.end))
     buffer = grid.slots(problem.limits.buffer)
-    busy = union(
-        (grid.floor(e.start) - buffer, grid.ceil(e.end) + buffer)
-        for e in problem.events if e.end > e.start
-    )
+    busy = union([
+        *((grid.floor(e.start) - buffer, grid.ceil(e.end) + buffer)
+          for e in problem.events if e.end > e.start),
+        *fixed.held(problem, grid, buffer),
+    ])
     inst = Instance(problem, grid, horizon, buffer, [], [], [], {}, {}, busy)
     cut_points = _cut_points(problem, grid)
     task_jobs = [_task_job(inst, i, t, cut_points(t.category), deadlines)
                  for i, t in enumerate(problem.tasks)]
     inst.jobs.extend(task_jobs)
     by_id = {j.item_id: j.index for j in task_jobs}
-    event_ends = {e.id: grid.ceil(e.end) for e in problem.events if e.inline}
+    ends = {e.id: grid.ceil(e.end) for e in problem.events if e.inline}
+    ends |= {j.item_id: j.fixed_end for j in task_jobs if j.fixed_end is not None}
     for job, task in zip(task_jobs, problem.tasks, strict=True):
         job.preds = [by_id[p] for p in task.after if p in by_id]
-        for p in task.after:
-            if p in event_ends:
-                job.release = max(job.release, event_ends[p])
+        for p in task.after:  # a predecessor task ends after its fixed blocks at least
+            if p in ends:
+                job.release = max(job.release, ends[p])
         job.spans = [(max(s, job.release), e) for s, e in job.spans if e - max(s, job.release)
                      >= job.min_chunk]
     for routine in problem.routines:
         _add_routine(inst, routine, cut_points(routine.category))
-    inst.caps.extend(_caps(inst))
-    inst.minimums.extend(_minimums(inst))
+    categories = [j.category for j in inst.jobs]
+    inst.caps.extend(limits.caps(problem, grid, categories))
+    inst.minimums.extend(limits.minimums(problem, grid, categories))
     return inst
 
 
@@ -159,12 +151,13 @@ def _cut_points(problem: Problem, grid: Grid) -> Callable[[str | None], list[int
 
 
 def _free(inst: Instance, spans: list[Span], cuts: list[int], shortest: int,
-          longest: int) -> list[Span]:
+          longest: int, holes: list[Span] | None = None) -> list[Span]:
     """Free spans of a job. The solver counts a block across one midnight towards both days;
     a block longer than a day could cross two, so such a job keeps off midnights instead,
-    and the plan then claims no optimality (`restricted`)."""
+    and the plan then claims no optimality (`restricted`). `holes`: more busy time, the
+    job's own."""
     lo, hi = inst.horizon
-    out = subtract(clip(spans, lo, hi), inst.busy)
+    out = subtract(clip(spans, lo, hi), union([*inst.busy, *holes]) if holes else inst.busy)
     shortest_day = min(b - a for a, b in zip(inst.grid.day_starts, inst.grid.day_starts[1:],
                                               strict=False))
     if cuts and longest >= shortest_day:
@@ -193,14 +186,20 @@ def _task_job(inst: Instance, index: int, task: Task, cuts: list[int], deadlines
     deadline = grid.floor(task.due) if cut_at_due and task.due else inst.horizon[1]
     spans = [(max(s, release), min(e, deadline)) for s, e in spans]
     minutes = math.ceil(task.duration.total_seconds() / 60)
+    fixed_end = fixed.task_end(inst.problem, task.id)
+    fixed_late = fixed.late_minutes(fixed_end, task.due)
+    own = fixed.held(inst.problem, grid, inst.chunk_gap, task.id)  # chunks never touch
+    spans = _free(inst, spans, cuts, lo, hi, own) if lo <= hi else []
+    if hard and fixed_late:  # a kept block already misses the hard deadline: it cannot hold
+        spans = []
     return Job(
         index=index,
         item_id=task.id, kind="task", title=task.title, category=task.category,
-        duration=duration, min_chunk=lo, max_chunk=hi,
-        spans=_free(inst, spans, cuts, lo, hi) if lo <= hi else [], weight=task.cost_weight,
-        missed_cost=task.cost_weight * minutes, release=release,
+        duration=duration, min_chunk=lo, max_chunk=hi, spans=spans,
+        weight=task.cost_weight, missed_cost=task.cost_weight * minutes, release=release,
         due_minute=grid.minutes(task.due) if task.due is not None else None,
-        hard=hard,
+        hard=hard, fixed_end=None if fixed_end is None else grid.ceil(fixed_end),
+        fixed_late=fixed_late,
     )
 
 
@@ -216,14 +215,18 @@ def _add_routine(inst: Instance, routine: Routine, cuts: list[int]) -> None:
     duration = max(1, grid.slots(routine.duration))
     minutes = math.ceil(routine.duration.total_seconds() / 60)
     cost = routine.cost_weight * minutes
-    occurrences = routine_occurrences(routine, problem.start, problem.end, problem.tz,
-                                      problem.granularity_minutes)
+    covered = fixed_days(routine, problem.fixed, problem.tz)  # done already: no job
+    occurrences = [o for o in routine_occurrences(routine, problem.start, problem.end,
+                                                  problem.tz, problem.granularity_minutes)
+                   if o.day not in covered]
     groups: dict[int, int] = {}
     if routine.every.per_week is not None:
+        covered_weeks = limits.weeks_of(problem, grid, covered)
         for week, days in weeks_in(problem.days):
             candidates = sum(1 for o in occurrences if o.week == week)
             group = len(inst.quotas)
-            inst.quotas[group] = min(per_week_quota(routine.every.per_week, days), candidates)
+            inst.quotas[group] = quota_left(routine.every.per_week, days, candidates,
+                                            covered_weeks[week])
             inst.quota_cost[group] = cost
             groups[week] = group
     for occ in occurrences:
@@ -235,57 +238,6 @@ def _add_routine(inst: Instance, routine: Routine, cuts: list[int]) -> None:
             weight=routine.cost_weight, missed_cost=cost, release=span[0],
             quota_group=groups.get(occ.week), occurrence=occ,
         ))
-
-
-def _caps(inst: Instance) -> list[Cap]:
-    problem, grid = inst.problem, inst.grid
-    limits = problem.limits
-    caps = []
-    days = list(zip(grid.day_starts, grid.day_starts[1:], strict=False))
-    everyone = frozenset(j.index for j in inst.jobs)
-    tz = problem.tz
-    for s, e in days:
-        label = grid.at(s).astimezone(tz).strftime("%a %d %b")
-        if limits.day_max is not None:
-            caps.append(Cap(f"day_max on {label}", s, e, grid.slots_down(limits.day_max),
-                            everyone))
-        for name, lim in limits.categories.items():
-            members = frozenset(j.index for j in inst.jobs if j.category == name)
-            if lim.day_max is not None and members:
-                caps.append(Cap(f"{name} day_max on {label}", s, e,
-                                grid.slots_down(lim.day_max), members))
-    for week, (s, e) in enumerate(_week_spans(inst)):
-        for name, lim in limits.categories.items():
-            members = frozenset(j.index for j in inst.jobs if j.category == name)
-            if lim.week_max is not None and members:
-                caps.append(Cap(f"{name} week_max in week {week + 1}", s, e,
-                                grid.slots_down(lim.week_max), members))
-    return caps
-
-
-def _week_spans(inst: Instance) -> list[Span]:
-    starts = inst.grid.day_starts
-    problem = inst.problem
-    weeks = weeks_in(problem.days)
-    spans = [(starts[7 * w], starts[min(7 * w + days, len(starts) - 1)]) for w, days in weeks]
-    if spans:  # a horizon starting at a time of day ends on one more date: it joins the last week
-        spans[-1] = (spans[-1][0], starts[-1])
-    return spans
-
-
-def _minimums(inst: Instance) -> list[Minimum]:
-    problem, _grid = inst.problem, inst.grid
-    out = []
-    weeks = weeks_in(problem.days)
-    for name, lim in problem.limits.categories.items():
-        if lim.week_min is None:
-            continue
-        members = frozenset(j.index for j in inst.jobs if j.category == name)
-        need = math.ceil(lim.week_min.total_seconds() / 60)
-        for (week, days), (s, e) in zip(weeks, _week_spans(inst), strict=True):
-            minimum = need if days == 7 else math.ceil(need * days / 7)
-            out.append(Minimum(name, week, s, e, minimum, members))
-    return out
 
 
 def unavoidable(inst: Instance) -> int:

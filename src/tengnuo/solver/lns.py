@@ -15,7 +15,8 @@ from dataclasses import replace
 
 from tengnuo.solver.cpsat_solve import improve
 from tengnuo.solver.decode import Decoder
-from tengnuo.solver.instance import Cap, Instance, Job, Minimum
+from tengnuo.solver.instance import Instance, Job
+from tengnuo.solver.limits import Cap, Minimum
 from tengnuo.solver.options import ProgressCallback, SolveOptions
 from tengnuo.solver.outcome import Outcome
 from tengnuo.solver.spans import Span, clip, subtract, union

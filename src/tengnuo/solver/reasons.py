@@ -11,6 +11,7 @@ from datetime import datetime
 from tengnuo.model.problem import Problem
 from tengnuo.solver.decode import Timeline
 from tengnuo.solver.instance import Instance, Job, hours_spans
+from tengnuo.solver.limits import Cap
 from tengnuo.solver.spans import Span, clip, subtract, total
 
 
@@ -89,7 +90,8 @@ class Reasons:
         g = self.inst.grid.slot_minutes
         window = job.occurrence.routine.window if job.occurrence else "its window"
         if not job.spans:
-            return f"events leave no free {span_text(job.duration * g)} in {window} that day"
+            busy = "events and fixed blocks" if self.inst.problem.fixed else "events"
+            return f"{busy} leave no free {span_text(job.duration * g)} in {window} that day"
         pieces = self._free_pieces(job, self.inst.horizon[1])
         if max((e - s for s, e in pieces), default=0) < job.duration:
             return f"no free {span_text(job.duration * g)} left in {window} that day"
@@ -115,20 +117,27 @@ class Reasons:
     def _small_cap(self, job: Job) -> str | None:
         """A limit smaller than the task's shortest block: no day can ever hold it."""
         g = self.inst.grid.slot_minutes
-        for cap in self.inst.caps:
-            if cap.slots < job.min_chunk and job.index in cap.members:
+        for cap in self.inst.caps:  # a limit that fixed blocks filled is not small: it is full
+            if cap.slots < job.min_chunk and job.index in cap.members and not cap.fixed_minutes:
                 limit = cap.name.split(" on ")[0].split(" in ")[0]
                 return (f"{limit} allows {span_text(cap.slots * g)}, less than its "
                         f"{span_text(job.min_chunk * g)} block")
         return None
 
     def _full_caps(self, job: Job) -> str | None:
-        names = [c.name for c, used in zip(self.inst.caps, self.cap_used, strict=True)
+        names = [_cap_name(c) for c, used in zip(self.inst.caps, self.cap_used, strict=True)
                  if c.slots - used < job.min_chunk and job.index in c.members
                  and _touches(job.spans, c.start, c.end)]
         if not names:
             return None
         return names[0] if len(names) == 1 else f"{names[0]} (and {len(names) - 1} more limits)"
+
+
+def _cap_name(cap: Cap) -> str:
+    """`day_max on Wed 09 Dec`, with the share fixed blocks already take of it."""
+    if not cap.fixed_minutes:
+        return cap.name
+    return f"{cap.name} ({span_text(cap.fixed_minutes)} of it in fixed blocks)"
 
 
 def free_hours(inst: Instance, job: Job, end: int) -> list[Span]:

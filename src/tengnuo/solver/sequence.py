@@ -29,7 +29,8 @@ def applies(inst: Instance) -> bool:
     if len(spans) != 1:
         return False
     ok = all(j.kind == "task" and not j.hard and not j.preds and not j.split
-             and j.spans == spans and j.release <= spans[0][0] for j in jobs)
+             and j.fixed_end is None and j.spans == spans and j.release <= spans[0][0]
+             for j in jobs)
     need = sum(j.duration for j in jobs) + inst.buffer * (len(jobs) - 1)
     return ok and need <= spans[0][1] - spans[0][0]
 
