@@ -614,10 +614,13 @@ def test_task_with_fixed_blocks_ends_with_them_and_must_plan_the_rest() -> None:
 
 
 def test_day_max_counts_fixed_blocks() -> None:
-    """day_max 1h30m with a kept hour: another hour that day is too much, the next day not."""
+    """day_max 1h30m with a kept hour: another hour that day is too much, the next day not;
+    kept blocks alone over a limit (tightened since) break it too."""
     p = make_problem(tasks=(A,), limits=Limits(day_max=90 * M), fixed=(KEPT,))
     assert rules(p, plan(KEPT, block(A, "2026-12-07 11:00", "2026-12-07 12:00"))) == ["day_max"]
     assert rules(p, plan(KEPT, block(A, "2026-12-08 11:00", "2026-12-08 12:00"))) == []
+    tightened = make_problem(limits=Limits(day_max=30 * M), fixed=(KEPT,))
+    assert rules(tightened, plan(KEPT)) == ["day_max"]  # the caller keeps too much
 
 
 def test_fixed_routine_block_is_that_days_occurrence() -> None:

@@ -57,7 +57,7 @@ def rule_routines(ctx: Context) -> Iterator[Violation]:
 
 def _routine_counts(ctx: Context, routine: Routine) -> Iterator[Violation]:
     """One a day (a fixed block's day included), at most the week's quota (fixed days count
-    toward it; a week is reported only when the plan adds a day to it)."""
+    toward it, as any occurrence does)."""
     by_day = occurrence_days(ctx, routine)
     covered = covered_days(ctx, routine)
     for day, blocks in sorted(by_day.items()):
@@ -68,10 +68,10 @@ def _routine_counts(ctx: Context, routine: Routine) -> Iterator[Violation]:
     per_week = routine.every.per_week
     if per_week is None:
         return
-    added = Counter(ctx.week_of(d) for d in by_day if d not in covered)
-    for week, planned in sorted(added.items()):
+    planned = Counter(ctx.week_of(d) for d in by_day if d not in covered)
+    for week in range(ctx.weeks):
         quota = week_quota(per_week, ctx.days_in_week(week))
-        count = planned + covered_in_week(ctx, routine, week)
+        count = planned[week] + covered_in_week(ctx, routine, week)
         if count > quota:
             yield Violation("routine_week", routine.id, f"{routine.id}: planned on {count} days "
                             f"of week {week + 1}, more than {quota}")

@@ -266,38 +266,30 @@ def day_pieces(ctx: Context, block: Block) -> Iterator[tuple[date, timedelta]]:
 def rule_limits(ctx: Context) -> Iterator[Violation]:
     """`day_max`, category `day_max` and `week_max` over task and routine blocks, never events.
 
-    Fixed blocks count like any block, but a day or week is reported only when the plan adds
-    a block to it: fixed blocks alone over a limit were decided before this plan.
+    Fixed blocks count like any block: when they alone exceed a limit (tightened since they
+    were kept) the plan breaks it, so a caller can tell and keep fewer of them.
     """
     per_day: dict[date, timedelta] = defaultdict(timedelta)
     per_cat_day: dict[tuple[str, date], timedelta] = defaultdict(timedelta)
     per_cat_week: dict[tuple[str, int], timedelta] = defaultdict(timedelta)
-    added: set[object] = set()  # the keys above to which a planned block adds time
     for b in ctx.blocks:
         category = ctx.category_of(b)
-        keys: list[object] = []
         for day, span in day_pieces(ctx, b):
             per_day[day] += span
-            keys.append(day)
             if category is not None:
                 per_cat_day[category, day] += span
                 per_cat_week[category, ctx.week_of(day)] += span
-                keys += [(category, day), (category, ctx.week_of(day))]
-        if not ctx.is_fixed(b):
-            added.update(keys)
     limits = ctx.problem.limits
     if limits.day_max is not None:
         yield from _over("day_max", None, limits.day_max,
-                         [(str(d), t) for d, t in sorted(per_day.items()) if d in added])
+                         [(str(d), t) for d, t in sorted(per_day.items())])
     for category, limit in limits.categories.items():
         if limit.day_max is not None:
-            days = [(str(d), t) for (c, d), t in sorted(per_cat_day.items())
-                    if c == category and (c, d) in added]
+            days = [(str(d), t) for (c, d), t in sorted(per_cat_day.items()) if c == category]
             yield from _over("category_day_max", category, limit.day_max, days)
         if limit.week_max is not None:
             weeks = [(f"week {w + 1} (from {ctx.days[0] + 7 * w * DAY})", t)
-                     for (c, w), t in sorted(per_cat_week.items())
-                     if c == category and (c, w) in added]
+                     for (c, w), t in sorted(per_cat_week.items()) if c == category]
             yield from _over("category_week_max", category, limit.week_max, weeks)
 
 
