@@ -86,7 +86,30 @@ INITIAL = (
         applied TEXT NOT NULL) STRICT""",
 )
 
-MIGRATIONS = (Migration(1, "initial schema", INITIAL),)
+CALENDARS = (
+    """CREATE TABLE accounts (name TEXT PRIMARY KEY, url TEXT NOT NULL, username TEXT)
+       STRICT""",
+    """CREATE TABLE remote_calendars (
+        id TEXT PRIMARY KEY,
+        account TEXT NOT NULL REFERENCES accounts (name) ON DELETE CASCADE,
+        url TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('events', 'tasks', 'plan')),
+        all_day_free INTEGER NOT NULL DEFAULT 0 CHECK (all_day_free IN (0, 1)),
+        own_addresses TEXT NOT NULL DEFAULT '', synced TEXT) STRICT""",
+    """CREATE TABLE remote_items (
+        calendar TEXT NOT NULL REFERENCES remote_calendars (id) ON DELETE CASCADE,
+        href TEXT NOT NULL, etag TEXT NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (calendar, href)) STRICT""",
+    """CREATE TABLE sync_status (
+        pair TEXT NOT NULL, uid TEXT NOT NULL, local_href TEXT NOT NULL,
+        local_etag TEXT NOT NULL, remote_href TEXT NOT NULL, remote_etag TEXT NOT NULL,
+        PRIMARY KEY (pair, uid)) STRICT""",
+    "ALTER TABLE tasks ADD COLUMN source TEXT",  # the task list a task came from
+    "ALTER TABLE tasks ADD COLUMN source_uid TEXT",  # its VTODO's UID there
+    "ALTER TABLE tasks ADD COLUMN source_text TEXT",  # that VTODO as last synced, for merging
+)
+
+MIGRATIONS = (Migration(1, "initial schema", INITIAL),
+              Migration(2, "calendar accounts, remote calendars and sync status", CALENDARS))
 LATEST = MIGRATIONS[-1].version
 
 
