@@ -6,13 +6,25 @@ Each change is validated with the rest of the workspace (planner.workspace.valid
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from tengnuo.errors import InvalidInputError, Issue
-from tengnuo.formats.planfile_values import parse_day_spec, parse_ranges
-from tengnuo.model.horizon import DayRange
+from tengnuo.formats.planfile_values import (
+    parse_clock,
+    parse_day_range,
+    parse_day_spec,
+    parse_duration,
+    parse_every,
+    parse_ranges,
+    parse_when,
+)
+from tengnuo.model.horizon import DayRange, local_time
 from tengnuo.model.items import Event, HoursProfile, Limits, Routine
 from tengnuo.model.problem import DEFAULT_PROFILE, Problem
 from tengnuo.planner.workspace import (
@@ -25,6 +37,7 @@ from tengnuo.planner.workspace import (
 )
 from tengnuo.store import Session, Workspace
 
+T = TypeVar("T")
 LIMIT_NAMES = ("day_max", "buffer")
 CATEGORY_LIMIT_NAMES = ("day_max", "week_max", "week_min")
 
@@ -163,6 +176,11 @@ def set_limit(ws: Workspace, name: str, value: timedelta | None,
     minutes = None if value is None else int(value.total_seconds() // 60)
     with validated_change(ws) as s:
         s.set_limit(name, minutes, category)
+        if category:
+            cl = s.limits().categories.get(category)
+            if cl and cl.week_min and cl.week_max and cl.week_min > cl.week_max:
+                raise InvalidInputError([Issue("week_min is larger than week_max",
+                                               field=f"{category}.{name}")])
 
 
 def limits(ws: Workspace) -> Limits:
@@ -255,3 +273,180 @@ def export_problem(ws: Workspace) -> tuple[Problem, list[str]]:
         problem = Problem(cfg.timezone, begin, cfg.days, cfg.granularity_minutes, s.hours(),
                           s.limits(), tuple(s.events()), tasks, tuple(s.routines()))
         return problem, s.calendars()
+
+
+# --- the shells' words: flags as typed, parsed here -----------------------------------------
+
+NONE = "none"  # a flag value that clears an optional field (`--category none`)
+WHOLE_DAY = DayRange(0, 1440)
+
+
+def _parsed(parse: Callable[[str], T], text: str, field: str) -> T:
+    """`parse(text)`, with a ValueError turned into invalid input naming `field`."""
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise InvalidInputError([Issue(str(error), field=field)]) from None
+
+
+@dataclass(frozen=True)
+class RoutineFields:
+    """The flags of `routine add` / `routine edit` as typed; None = not given."""
+
+    title: str | None = None
+    duration: str | None = None
+    every: str | None = None
+    window: str | None = None
+    category: str | None = None
+    priority: int | None = None
+
+
+def _routine_values(f: RoutineFields) -> dict[str, object]:
+    out: dict[str, object] = {}
+    if f.title is not None:
+        if not f.title.strip():
+            raise InvalidInputError([Issue("the title is empty", field="title")])
+        out["title"] = f.title.strip()
+    if f.duration is not None:
+        out["duration"] = _parsed(parse_duration, f.duration, "duration")
+    if f.every is not None:
+        out["every"] = _parsed(parse_every, f.every, "every")
+    if f.window is not None:
+        out["window"] = _parsed(parse_day_range, f.window, "window")
+    if f.category is not None:
+        out["category"] = None if f.category == NONE else f.category.lstrip("#") or None
+    if f.priority is not None:
+        if not 1 <= f.priority <= 4:
+            raise InvalidInputError([Issue("priority must be between 1 and 4",
+                                           field="priority")])
+        out["priority"] = f.priority
+    return out
+
+
+def _checked_routine(item: Routine) -> Routine:
+    if item.duration <= timedelta(0):
+        raise InvalidInputError([Issue("the duration must be at least 1 minute",
+                                       field="duration")])
+    if item.duration > timedelta(minutes=item.window.length_minutes):
+        minutes = item.duration // timedelta(minutes=1)
+        raise InvalidInputError([Issue(f"a {minutes}m routine does not fit in its window "
+                                       f"{item.window}", field="window")])
+    return item
+
+
+def add_routine(ws: Workspace, fields: RoutineFields, routine_id: str | None = None) -> Routine:
+    """`routine add`: title, duration and every are needed; the window defaults to all day."""
+    values = _routine_values(fields)
+    for name in ("title", "duration", "every"):
+        if name not in values:
+            raise InvalidInputError([Issue(f"a routine needs --{name}", field=name)])
+    item = Routine(routine_id or "", str(values.pop("title")),
+                   values.pop("duration"), values.pop("every"),  # type: ignore[arg-type]
+                   WHOLE_DAY)
+    item = _checked_routine(replace(item, **values))  # type: ignore[arg-type]
+    return put_routine(ws, item, new=True)
+
+
+def edit_routine(ws: Workspace, routine_id: str, fields: RoutineFields) -> Routine:
+    """`routine edit`: the fields given change, the others stay."""
+    values = _routine_values(fields)
+    old = routine(ws, routine_id)
+    if not values:
+        raise InvalidInputError([Issue("nothing to change: give at least one flag, e.g. "
+                                       "--window 07:00-09:00", field=routine_id)])
+    new = _checked_routine(replace(old, **values))  # type: ignore[arg-type]
+    return put_routine(ws, new, new=False)
+
+
+def moment_of(text: str, field: str, now: datetime, cfg: Settings, *,
+              end_of_day: bool = False) -> datetime:
+    """`2026-12-09 14:00`, or the quick-add words (`wed 14:00`, `tomorrow 9:00`) as of `now`."""
+    try:
+        return parse_when(text, cfg.tz, end_of_day=end_of_day)[0]
+    except ValueError:
+        pass
+    from tengnuo.formats.quickadd import parse_quick_add
+
+    try:
+        read = parse_quick_add(f'"_" from {text}', now, cfg.tz, cfg.date_order)
+    except InvalidInputError as error:
+        raise InvalidInputError([replace(i, field=field) for i in error.issues]) from None
+    if read.not_before is None or read.title != "_":
+        raise InvalidInputError([Issue(f"`{text}` is not a date and time; write e.g. "
+                                       "2026-12-09 14:00 or 'wed 14:00'", field=field)])
+    return read.not_before
+
+
+def add_event_from(ws: Workspace, title: str, start: str, end: str, *,
+                   category: str | None = None, event_id: str | None = None,
+                   now: datetime | None = None) -> Event:
+    """`event add`: times in the workspace's zone; an end of just `HH:MM` is on the start's day."""
+    cfg = settings(ws)
+    now = now or datetime.now(UTC)
+    if not title.strip():
+        raise InvalidInputError([Issue("the title is empty", field="title")])
+    begin = moment_of(start, "start", now, cfg)
+    if re.fullmatch(r"\s*\d{1,2}:\d{2}\s*", end):
+        minute = _parsed(lambda t: parse_clock(t, allow_24=True), end, "end")
+        finish = local_time(begin.astimezone(cfg.tz).date(), minute, cfg.tz)
+    else:
+        finish = moment_of(end, "end", now, cfg, end_of_day=True)
+    if finish <= begin:
+        raise InvalidInputError([Issue("the end is not after the start", field="end")])
+    event = Event(event_id or "", title.strip(), begin, finish,
+                  category.lstrip("#") or None if category else None)
+    return add_event(ws, event)
+
+
+def subscribe_calendar(ws: Workspace, path: Path,
+                       now: datetime) -> tuple[Path, int, list[Issue]]:
+    """`calendar add` as of `now`: the events counted are those of the coming horizon."""
+    target = path.expanduser().resolve()
+    cfg = settings(ws)
+    found, warnings = read_calendar_file(target, cfg, now)
+    end = now + timedelta(days=cfg.days)
+    coming = [e for e in found if e.end > now and e.start < end]
+    with ws.change() as s:
+        s.add_calendar(str(target))
+    return target, len(coming), warnings
+
+
+def set_limit_text(ws: Workspace, name: str, value: str, category: str | None = None) -> None:
+    """`limit set day_max 9h`, `limit set jobsearch week_min 12h`; `none` clears."""
+    field = f"{category}.{name}" if category else name
+    span = None if value.strip().lower() == NONE else _parsed(parse_duration, value, field)
+    set_limit(ws, name, span, category)
+
+
+def export_yaml(ws: Workspace, now: datetime | None = None) -> str:
+    """The workspace as a planning file; it starts where the imported file started, else at
+    the local midnight of `now`."""
+    from tengnuo.formats.planfile_dump import dump_planfile  # lazy: yaml only for export
+
+    problem, cals = export_problem(ws)
+    if stored_start(ws) is None:
+        day = (now or datetime.now(UTC)).astimezone(problem.tz).date()
+        problem = replace(problem, start=local_time(day, 0, problem.tz))
+    try:
+        return dump_planfile(problem, cals)
+    except ValueError as error:
+        raise InvalidInputError([Issue(f"cannot be written as a planning file: {error}")]) \
+            from None
+
+
+def export_ics(ws: Workspace) -> bytes:
+    """The newest stored plan's blocks as iCalendar."""
+    from tengnuo.formats.ics import plan_to_ics  # lazy: icalendar only for .ics
+
+    current = ws.plan()
+    if current is None:
+        raise InvalidInputError([Issue("there is no plan yet: run `tengnuo plan` first",
+                                       field="plan")])
+    return plan_to_ics(current.plan.blocks, ZoneInfo(current.timezone))
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Write `data` to `target` atomically (the old file or the new one, never half)."""
+    from tengnuo.planner import _atomic_write
+
+    _atomic_write(target, data)
