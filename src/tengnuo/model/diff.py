@@ -58,15 +58,19 @@ def diff_plans(old: Iterable[Block], new: Iterable[Block], old_late: Iterable[La
     old_items, new_items = _by_item(old), _by_item(new)
     kept: list[Block] = []
     moved: list[Moved] = []
+    added = [b for k in new_items.keys() - old_items.keys() for b in new_items[k]]
+    dropped = [b for k in old_items.keys() - new_items.keys() for b in old_items[k]]
     for key in old_items.keys() & new_items.keys():
         before, after = old_items[key], new_items[key]
         same = {_identity(b) for b in before} & {_identity(b) for b in after}
         kept.extend(b for b in after if _identity(b) in same)
-        if len(same) != max(len(before), len(after)):
-            moved.append(Moved(key[1], tuple(b for b in before if _identity(b) not in same),
-                               tuple(b for b in after if _identity(b) not in same)))
-    added = [b for k in new_items.keys() - old_items.keys() for b in new_items[k]]
-    dropped = [b for k in old_items.keys() - new_items.keys() for b in old_items[k]]
+        gone = tuple(b for b in before if _identity(b) not in same)
+        came = tuple(b for b in after if _identity(b) not in same)
+        if gone and came:
+            moved.append(Moved(key[1], gone, came))
+        else:  # only new blocks (e.g. a routine's next day) or only fewer: not a move
+            added.extend(came)
+            dropped.extend(gone)
     was_late = {x.id for x in old_late}
     return PlanDiff(tuple(sorted(kept, key=lambda b: b.sort_key)),
                     tuple(sorted(moved, key=lambda m: (m.old + m.new)[0].sort_key)),
