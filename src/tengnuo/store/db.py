@@ -50,7 +50,9 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
                          "Check that the folder exists and is writable.") from error
     try:
         _check_identity(conn, path, create)
-        apply_pragmas(conn, path)
+        _check_version(conn, path)
+        _check_pages(conn, path)
+        apply_pragmas(conn, path)  # may write (journal_mode), so only once the file is trusted
     except sqlite3.DatabaseError as error:
         conn.close()
         raise damaged(path, str(error)) from error
@@ -101,6 +103,20 @@ def _check_identity(conn: sqlite3.Connection, path: Path, create: bool) -> None:
         return
     raise StoreError(str(path), "this SQLite file is not a tengnuo workspace",
                      "tengnuo leaves it untouched; choose another path for the workspace.")
+
+
+def _check_version(conn: sqlite3.Connection, path: Path) -> None:
+    from tengnuo.store.migrations import refuse_newer  # migrations imports this module
+
+    refuse_newer(conn, path)
+
+
+def _check_pages(conn: sqlite3.Connection, path: Path) -> None:
+    """Every page well-formed: a damaged file opens without error until the bad page is read,
+    and today's backup would copy it (then rotate the good copies out)."""
+    found = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)")]
+    if found != ["ok"]:
+        raise damaged(path, "; ".join(found))
 
 
 def damaged(path: Path, detail: str) -> StoreError:

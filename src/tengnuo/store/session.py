@@ -10,9 +10,31 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tengnuo.errors import InvalidInputError, Issue
 from tengnuo.model.horizon import DayRange
 from tengnuo.model.items import CategoryLimit, Event, HoursProfile, Limits, Routine, Task
 from tengnuo.store import rows
+
+# The tables' CHECK rules, as the person would be told (a use case validates the whole input
+# only after its writes, so a value these refuse never reaches that validation).
+CHECK_MESSAGES = {
+    "duration_min > 0": "the duration must be at least 1 minute",
+    "hard = 0 OR due IS NOT NULL": "hard: true needs a due date",
+    "priority BETWEEN 1 AND 4": "priority must be between 1 and 4",
+    "weight > 0": "weight must be positive",
+    "split_min > 0": "split sizes must be positive",
+    "split_max > 0": "split sizes must be positive",
+    "minutes >= 0": "a limit cannot be negative",
+    "minutes > 0": "log at least 1 minute",
+    "end > start": "end is not after start",
+    "per_week BETWEEN 1 AND 7": "per_week must be between 1 and 7",
+}
+
+
+def refused(error: sqlite3.IntegrityError) -> InvalidInputError:
+    """A write the schema refused, as invalid input rather than a database failure."""
+    rule = str(error).removeprefix("CHECK constraint failed: ")
+    return InvalidInputError([Issue(CHECK_MESSAGES.get(rule, f"not stored: {error}"))])
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from tengnuo.store.backup import daily_backup
 from tengnuo.store.db import connect, snapshot, transaction
 from tengnuo.store.migrations import migrate, refuse_newer, schema_version
 from tengnuo.store.plans import PlanVersion
-from tengnuo.store.session import Session
+from tengnuo.store.session import Session, refused
 
 ENVIRONMENT_VARIABLE = "TENGNUO_WORKSPACE"
 FILE_NAME = "workspace.db"
@@ -88,7 +88,10 @@ class Workspace:
     def change(self) -> Iterator[Session]:
         """A write transaction: everything done in the block lands together, or nothing does."""
         with transaction(self.conn, self.path):
-            yield Session(self.conn)
+            try:
+                yield Session(self.conn)
+            except sqlite3.IntegrityError as error:  # e.g. a zero duration: rolled back
+                raise refused(error) from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
