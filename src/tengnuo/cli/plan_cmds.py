@@ -136,7 +136,7 @@ def history(ctx: typer.Context, as_json: JsonOption = False, debug: DebugOption 
         versions = ws.history()
         tz = use.settings(ws).tz
     if as_json:
-        echo_json([timeline.version_json(v) for v in versions])
+        echo_json([timeline.version_json(v, tz) for v in versions])
         return
     timeline.render_history(render.make_console(), versions, tz)
 
@@ -154,7 +154,7 @@ def diff(
         changes = planning.diff_versions(ws, old, new)
         tz = use.settings(ws).tz
     if as_json:
-        echo_json(timeline.diff_json(changes))
+        echo_json(timeline.diff_json(changes, tz))
         return
     timeline.render_diff(render.make_console(), changes, tz, None)
 

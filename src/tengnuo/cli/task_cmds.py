@@ -64,8 +64,9 @@ def add(
     with workspace(ctx) as ws:
         task, understood = quick.add_task(ws, " ".join(text), flags, state(ctx).now_text,
                                           task_id)
+        tz = use.settings(ws).tz
     if as_json:
-        echo_json(views.task_json(task, understood))
+        echo_json(views.task_json(task, tz, understood))
         return
     views.render_understood(render.make_console(), task, understood)
 
@@ -85,7 +86,7 @@ def list_tasks(
         found, tz = quick.find_tasks(ws, category, status, due_before, late,
                                      state(ctx).now_text)
     if as_json:
-        echo_json([views.entry_json(e) for e in found])
+        echo_json([views.entry_json(e, tz) for e in found])
         return
     views.render_tasks(render.make_console(), found, tz)
 
@@ -98,7 +99,7 @@ def show(ctx: typer.Context, task_id: IdArgument, as_json: JsonOption = False,
         entry, log = use.task_entry(ws, task_id)
         blocks, tz = quick.planned_blocks(ws, task_id)
     if as_json:
-        echo_json(views.entry_json(entry, log, blocks))
+        echo_json(views.entry_json(entry, tz, log, blocks))
         return
     views.render_entry(render.make_console(), entry, log, blocks, tz)
 
@@ -127,8 +128,9 @@ def edit(
     with workspace(ctx) as ws:
         task, understood = quick.edit_task(ws, task_id, flags, title, new_id,
                                            state(ctx).now_text)
+        tz = use.settings(ws).tz
     if as_json:
-        echo_json(views.task_json(task, understood))
+        echo_json(views.task_json(task, tz, understood))
         return
     views.render_understood(render.make_console(), task, understood, verb="Changed")
 

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tengnuo.cli.render import agenda_table, duration_text, moment_text, print_trimmed
-from tengnuo.cli.views import block_json
+from tengnuo.cli.views import block_json, iso
 from tengnuo.formats.plan_json import plan_to_json
 from tengnuo.model.diff import PlanDiff
 from tengnuo.model.plan import Block
@@ -25,12 +25,12 @@ def _span(block: Block, tz: ZoneInfo) -> str:
     return f"{moment_text(block.start, tz)}-{block.end.astimezone(tz):%H:%M}"
 
 
-def diff_json(diff: PlanDiff) -> dict[str, Any]:
+def diff_json(diff: PlanDiff, tz: ZoneInfo) -> dict[str, Any]:
     return {
-        "moved": [{"id": m.id, "from": [block_json(b) for b in m.old],
-                   "to": [block_json(b) for b in m.new]} for m in diff.moved],
-        "added": [block_json(b) for b in diff.added],
-        "dropped": [block_json(b) for b in diff.dropped],
+        "moved": [{"id": m.id, "from": [block_json(b, tz) for b in m.old],
+                   "to": [block_json(b, tz) for b in m.new]} for m in diff.moved],
+        "added": [block_json(b, tz) for b in diff.added],
+        "dropped": [block_json(b, tz) for b in diff.dropped],
         "now_late": [{"id": x.id, "minutes_late": x.minutes_late} for x in diff.now_late],
         "kept": len(diff.kept),
     }
@@ -39,7 +39,7 @@ def diff_json(diff: PlanDiff) -> dict[str, Any]:
 def planned_json(result: Planned) -> dict[str, Any]:
     """`{"version", "stability", "diff", "plan"}`; `plan` is FORMAT.md's plan object."""
     return {"version": result.version, "stability": result.stability,
-            "diff": None if result.diff is None else diff_json(result.diff),
+            "diff": None if result.diff is None else diff_json(result.diff, result.problem.tz),
             "plan": plan_to_json(result.plan, result.problem)}
 
 
@@ -76,7 +76,7 @@ def view_json(view: View) -> dict[str, Any]:
     tz = view.problem.tz
     return {"version": view.version.version if view.version else None, "stale": view.stale,
             "timezone": view.problem.timezone,
-            "blocks": [block_json(b) for b in view.blocks],
+            "blocks": [block_json(b, tz) for b in view.blocks],
             "events": [{"id": e.id, "title": e.title, "start": e.start.astimezone(tz).isoformat(),
                         "end": e.end.astimezone(tz).isoformat()}
                        for e in view.problem.events
@@ -109,9 +109,10 @@ def _now_and_next(view: View, now: datetime) -> tuple[Block | None, Block | None
 
 def next_json(view: View, now: datetime) -> dict[str, Any]:
     current, coming = _now_and_next(view, now)
+    tz = view.problem.tz
     return {"version": view.version.version if view.version else None, "stale": view.stale,
-            "now": None if current is None else block_json(current),
-            "next": None if coming is None else block_json(coming)}
+            "now": None if current is None else block_json(current, tz),
+            "next": None if coming is None else block_json(coming, tz)}
 
 
 def render_next(console: Console, view: View, now: datetime) -> None:
@@ -131,10 +132,10 @@ def render_next(console: Console, view: View, now: datetime) -> None:
         console.print("Nothing more is planned.", style="dim")
 
 
-def version_json(v: PlanVersion) -> dict[str, Any]:
+def version_json(v: PlanVersion, tz: ZoneInfo) -> dict[str, Any]:
     c = v.plan.cost
-    return {"version": v.version, "created": v.created.isoformat(), "command": v.command,
-            "now": v.now.isoformat(), "status": v.plan.status.value,
+    return {"version": v.version, "created": iso(v.created, tz), "command": v.command,
+            "now": iso(v.now, tz), "status": v.plan.status.value,
             "cost": {"total": c.total, "unscheduled": c.unscheduled, "lateness": c.lateness,
                      "preferences": c.preferences}, "solve_seconds": v.plan.solve_seconds}
 

@@ -23,15 +23,17 @@ def minutes(span: timedelta) -> int:
     return int(span.total_seconds() // 60)
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+def iso(moment: datetime | None, tz: ZoneInfo) -> str | None:
+    """ISO 8601 on the wall clock of `tz`, with its offset (the store and the model hold UTC)."""
+    return None if moment is None else moment.astimezone(tz).isoformat()
 
 
-def task_json(task: Task, understood: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+def task_json(task: Task, tz: ZoneInfo,
+              understood: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": task.id, "title": task.title, "duration_minutes": minutes(task.duration),
-        "due": _iso(task.due), "hard": task.hard, "priority": task.priority,
-        "category": task.category, "hours": task.hours, "not_before": _iso(task.not_before),
+        "due": iso(task.due, tz), "hard": task.hard, "priority": task.priority,
+        "category": task.category, "hours": task.hours, "not_before": iso(task.not_before, tz),
         "split": None if task.split is None else {"min_minutes": minutes(task.split.min),
                                                   "max_minutes": minutes(task.split.max)},
         "after": list(task.after),
@@ -41,22 +43,22 @@ def task_json(task: Task, understood: list[tuple[str, str]] | None = None) -> di
     return data
 
 
-def block_json(block: Block) -> dict[str, Any]:
+def block_json(block: Block, tz: ZoneInfo) -> dict[str, Any]:
     return {"id": block.id, "kind": block.kind, "title": block.title, "category": block.category,
-            "start": _iso(block.start), "end": _iso(block.end), "chunk": block.chunk,
+            "start": iso(block.start, tz), "end": iso(block.end, tz), "chunk": block.chunk,
             "chunks": block.chunks}
 
 
-def entry_json(entry: TaskEntry, log: list[tuple[datetime, int]] | None = None,
+def entry_json(entry: TaskEntry, tz: ZoneInfo, log: list[tuple[datetime, int]] | None = None,
                blocks: list[Block] | None = None) -> dict[str, Any]:
-    data = task_json(entry.task)
+    data = task_json(entry.task, tz)
     data |= {"status": entry.status, "logged_minutes": minutes(entry.logged),
-             "remaining_minutes": minutes(entry.remaining), "created": _iso(entry.created),
-             "done_at": _iso(entry.done_at)}
+             "remaining_minutes": minutes(entry.remaining), "created": iso(entry.created, tz),
+             "done_at": iso(entry.done_at, tz)}
     if log is not None:
-        data["log"] = [{"at": _iso(at), "minutes": m} for at, m in log]
+        data["log"] = [{"at": iso(at, tz), "minutes": m} for at, m in log]
     if blocks is not None:
-        data["blocks"] = [block_json(b) for b in blocks]
+        data["blocks"] = [block_json(b, tz) for b in blocks]
     return data
 
 

@@ -3,8 +3,9 @@
 `started_blocks`: blocks under way at `now` (and today's routine blocks already behind us,
 which satisfy today's occurrence). `kept_blocks`: for `replan`, every future block that still
 works with today's input: its item is still open, it fits the item's hours or window, keeps
-clear of events, stays within what is left of the task, and its predecessors are done or kept
-before it. Whatever is not kept is planned anew.
+clear of events, stays within what is left of the task, ends by the task's due (soft ones too: a
+task kept whole would leave the plan, and its lateness with it), and its predecessors are done
+or kept before it. Whatever is not kept is planned anew.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def _task_fits(block: Block, inp: Inputs, budget: dict[str, timedelta], kept: li
         return False
     if task.not_before and block.start < task.not_before:
         return False
-    if task.hard and task.due and block.end > task.due:
+    if task.due and block.end > task.due:  # placed anew, so that its lateness is counted
         return False
     profile = inp.hours.get(task.hours, ALL_DAY)
     windows = profile_windows(profile, block.start, block.end, inp.cfg.tz)

@@ -73,6 +73,8 @@ def _flag_values(f: TaskFields, now: datetime, cfg: Settings) -> dict[str, objec
                                            field="duration")])
     if f.due is not None:
         out["due"] = None if f.due == NONE else _part(f"by {f.due}", "due", now, cfg).due
+        if f.due == NONE:
+            out["hard"] = False  # a hard due cleared leaves no due to be hard about
     if f.not_before is not None:
         out["not_before"] = None if f.not_before == NONE else \
             _part(f"from {f.not_before}", "from", now, cfg).not_before
