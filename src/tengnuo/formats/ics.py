@@ -5,6 +5,21 @@ in `ics_text`, each UID series is expanded on its own so that one broken series 
 rest, every dropped series is reported as a warning naming its UID, and expansion is bounded (a
 rule such as `FREQ=SECONDLY` with no end is cut off after `MAX_OCCURRENCES`, with a warning).
 
+What blocks time (FORMAT.md "Events"), per occurrence, so that an override decides for itself:
+- `STATUS:CANCELLED` and `TRANSP:TRANSPARENT` never block (a cancelled RECURRENCE-ID override frees
+  only that occurrence).
+- All-day events (DTSTART a date) are busy, from local midnight to midnight in the planning zone,
+  unless transparent, or unless the caller says the calendar marks all-day events as free
+  (`all_day_free=True`, a per-calendar setting: holiday and birthday calendars).
+- An invitation the person declined does not block: an ATTENDEE whose address is one of
+  `own_addresses` (case-insensitive, with or without `mailto:`) with `PARTSTAT=DECLINED`. An
+  override carries its own attendee list, so declining one occurrence frees only that one. This is
+  not reported: the event is not dropped, it is simply not busy.
+
+Time zones: IANA TZIDs, Windows names (`W. Europe Standard Time`, mapped to IANA by icalendar),
+custom VTIMEZONE definitions and X-WR-TIMEZONE are honoured; an unknown TZID is read in the planning
+zone with a warning naming the UID.
+
 The only module that imports `icalendar` and `recurring_ical_events` (besides `sync/`).
 """
 
@@ -30,15 +45,17 @@ from tengnuo.formats.ics_text import (
     looks_like_icalendar,
     repair,
     split_blocks,
+    trim_date_lists,
     unique_uid,
 )
 from tengnuo.model.horizon import local_time
 from tengnuo.model.items import Event
 from tengnuo.model.plan import Block
 
-__all__ = ["MAX_OCCURRENCES", "plan_to_ics", "read_calendar"]
+__all__ = ["MAX_OCCURRENCES", "plan_to_ics", "read_calendar", "read_calendar_text"]
 
 QUERY_PAD = timedelta(days=2)  # floating and all-day times are compared before zone conversion
+LONGEST_EVENT = timedelta(days=32)  # huge RDATE lists lose dates this long before the window
 PRODID = "-//tengnuo//tengnuo plan//EN"
 
 
@@ -64,39 +81,88 @@ class Series:
 
 
 def read_calendar(
-    path: Path, start: datetime, end: datetime, tz: ZoneInfo
+    path: Path, start: datetime, end: datetime, tz: ZoneInfo, *,
+    own_addresses: Sequence[str] = (), all_day_free: bool = False,
 ) -> tuple[list[Event], list[Issue]]:
-    """The busy events of an .ics file that overlap [start, end].
-
-    Args:
-        path: the .ics file; several VCALENDARs and bare VEVENTs are allowed.
-        start: first instant of interest (aware).
-        end: last instant of interest (aware).
-        tz: the planning zone; floating times and all-day dates are read in it.
-
-    Returns:
-        Events sorted by start (UTC), with ids `<UID>` for a single event and
-        `<UID>@<UTC start, 20261209T060000Z>` for each occurrence of a recurring one, and warnings
-        (each an Issue naming the file, and the UID and reason of what was dropped or cut).
+    """The busy events of an .ics file that overlap [start, end]: `read_calendar_text` on the
+    file's bytes, with the file's path as the source named in warnings.
 
     Raises:
         InvalidInputError: the file is missing, unreadable, or not iCalendar at all.
     """
-    file = str(path)
-    text, note = decode(_read_bytes(path))
+    return read_calendar_text(_read_bytes(path), str(path), start, end, tz,
+                              own_addresses=own_addresses, all_day_free=all_day_free)
+
+
+def read_calendar_text(
+    data: bytes | str, source: str, start: datetime, end: datetime, tz: ZoneInfo, *,
+    own_addresses: Sequence[str] = (), all_day_free: bool = False,
+) -> tuple[list[Event], list[Issue]]:
+    """The busy events of iCalendar data (a file's bytes, or a CalDAV server's) in [start, end].
+
+    Args:
+        data: the calendar; several VCALENDARs and bare VEVENTs are allowed. Bytes are decoded
+            (UTF-8 with or without BOM, UTF-16, else Windows-1252 with a warning).
+        source: what the data is called in warnings (a file path, a calendar URL).
+        start: first instant of interest (aware).
+        end: last instant of interest (aware).
+        tz: the planning zone; floating times and all-day dates are read in it.
+        own_addresses: the person's addresses (`me@example.org` or `mailto:me@example.org`, any
+            case); an event or occurrence they declined does not block time.
+        all_day_free: the calendar is marked "all-day events are free": no all-day event blocks.
+
+    Returns:
+        Events sorted by start (UTC), with ids `<UID>` for a single event and
+        `<UID>@<UTC start, 20261209T060000Z>` for each occurrence of a recurring one, and warnings
+        (each an Issue naming the source, and the UID and reason of what was dropped or cut).
+
+    Raises:
+        InvalidInputError: the data is not iCalendar at all, or nothing in it can be parsed.
+    """
+    file = source
+    text, note = decode(data) if isinstance(data, bytes) else (data.removeprefix("\ufeff"), None)
     if not looks_like_icalendar(text):
         raise InvalidInputError([Issue("not an iCalendar file (no BEGIN:VCALENDAR)", file)])
     issues = [Issue(note, file)] if note else []
     text, repairs = repair(text)
     issues += [Issue(message, file) for message in repairs]
+    first, last = (start - LONGEST_EVENT).astimezone(UTC), (end + QUERY_PAD).astimezone(UTC)
+    text = trim_date_lists(text, f"{first:%Y%m%d}", f"{last:%Y%m%d}",
+                           MAX_OCCURRENCES + 1)
+    busy = Busyness(frozenset(_address(a) for a in own_addresses), all_day_free)
     events: list[Event] = []
     for series in _group(_parse(text, file, issues)):
         try:
-            events += _expand(series, start, end, tz, file, issues)
+            events += _expand(series, start, end, tz, file, issues, busy)
         except Exception as exc:  # one broken series must never stop the rest of the file
             issues.append(Issue(f"dropped event {series.uid}: {_reason(exc)}", file))
     events.sort(key=lambda e: (e.start, e.end, e.id))
     return events, issues
+
+
+@dataclass(frozen=True)
+class Busyness:
+    """The caller's rules for what blocks time, beyond the event's own STATUS and TRANSP."""
+
+    own_addresses: frozenset[str] = frozenset()
+    all_day_free: bool = False
+
+
+def _address(value: str) -> str:
+    """`MAILTO:Me@Example.org` -> `me@example.org`."""
+    return value.strip().lower().removeprefix("mailto:").strip()
+
+
+def _declined(component: icalendar.Event, own: frozenset[str]) -> bool:
+    """Whether one of the person's addresses is an ATTENDEE with PARTSTAT=DECLINED."""
+    if not own:
+        return False
+    found = component.get("ATTENDEE")
+    attendees = found if isinstance(found, list) else [] if found is None else [found]
+    return any(
+        _address(str(a)) in own
+        and str(getattr(a, "params", {}).get("PARTSTAT", "")).upper() == "DECLINED"
+        for a in attendees)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -177,7 +243,7 @@ def _made_up_uid(component: icalendar.Event) -> str:
 
 
 def _expand(series: Series, start: datetime, end: datetime, tz: ZoneInfo, file: str,
-            issues: list[Issue]) -> list[Event]:
+            issues: list[Issue], busy: Busyness) -> list[Event]:
     """The busy occurrences of one series overlapping [start, end]."""
     issues += [Issue(f"event {series.uid}: {w}", file) for w in _check(series, tz)]
     master = next((c for c in series.components if "RECURRENCE-ID" not in c), None)
@@ -194,7 +260,7 @@ def _expand(series: Series, start: datetime, end: datetime, tz: ZoneInfo, file: 
     events: dict[str, Event] = {}
     timeless = False
     for occurrence in occurrences:
-        event = _to_event(occurrence, series.uid, recurring, tz)
+        event = _to_event(occurrence, series.uid, recurring, tz, busy)
         if event is None or event.end < start or event.start > end:
             continue
         timeless |= event.end <= event.start
@@ -284,12 +350,17 @@ def _bounded(query: recurring_ical_events.CalendarQuery, lo: datetime, hi: datet
     return list(found.values()), False
 
 
-def _to_event(occurrence: Occurrence, uid: str, recurring: bool, tz: ZoneInfo) -> Event | None:
+def _to_event(occurrence: Occurrence, uid: str, recurring: bool, tz: ZoneInfo, busy: Busyness
+              ) -> Event | None:
     """One occurrence as a busy Event; None when it does not block time."""
     component = occurrence.component
     if str(component.get("STATUS", "")).upper() == "CANCELLED":
         return None
     if str(component.get("TRANSP", "")).upper() == "TRANSPARENT":
+        return None
+    if busy.all_day_free and not isinstance(occurrence.start, datetime):
+        return None
+    if _declined(component, busy.own_addresses):
         return None
     start, end = instant(occurrence.start, tz), instant(occurrence.end, tz)
     if not isinstance(occurrence.start, datetime) and end <= start:
