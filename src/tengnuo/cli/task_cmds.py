@@ -143,7 +143,7 @@ def done(
 ) -> None:
     """Mark a task done: it leaves every later plan."""
     with workspace(ctx) as ws:
-        entry = use.set_done(ws, task_id, not undo)
+        entry = quick.set_done(ws, task_id, not undo, state(ctx).now_text)
     typer.echo(f"{'Reopened' if undo else 'Done'}: {entry.task.id} ({entry.task.title})")
 
 
@@ -171,7 +171,7 @@ def log(
 ) -> None:
     """Record time actually spent on a task; what is left of it shrinks."""
     with workspace(ctx) as ws:
-        entry = quick.log_work(ws, task_id, spent)
+        entry = quick.log_work(ws, task_id, spent, state(ctx).now_text)
     typer.echo(f"Logged {spent} on {task_id}: {render.duration_text(views.minutes(entry.logged))}"
                f" spent, {render.duration_text(views.minutes(entry.remaining))} left")
 

@@ -65,7 +65,9 @@ def render_diff(console: Console, diff: PlanDiff, tz: ZoneInfo, stability: int |
     for x in diff.now_late:
         console.print(Text("  now late ", style="red").append(x.id, style="bold")
                       .append(f": {duration_text(x.minutes_late)} late"), soft_wrap=True)
-    kept = Text(f"  kept     {len(diff.kept)} blocks where they were", style="dim")
+    count = len(diff.kept)
+    where = "where they were" if count != 1 else "where it was"
+    kept = Text(f"  kept     {count} block{'s' * (count != 1)} {where}", style="dim")
     if stability:
         kept.append(f" (moving cost {stability:,} in preferences)")
     console.print(kept)

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tengnuo.cli.render import duration_text, moment_text, print_trimmed
+from tengnuo.cli.render import day_text, duration_text, moment_text, print_trimmed
 from tengnuo.model.items import Task
 from tengnuo.model.plan import Block
 from tengnuo.planner.workspace import TaskEntry
@@ -62,6 +62,15 @@ def entry_json(entry: TaskEntry, tz: ZoneInfo, log: list[tuple[datetime, int]] |
     return data
 
 
+def due_text(due: datetime, tz: ZoneInfo) -> str:
+    """A due at local midnight is the end of the day before, as the quick-add echo says:
+    `Fri 2026-12-11 24:00`, not `Sat 00:00`."""
+    local = due.astimezone(tz)
+    if (local.hour, local.minute) == (0, 0):
+        return f"{day_text(local.date() - timedelta(days=1))} 24:00"
+    return moment_text(due, tz)
+
+
 def render_understood(console: Console, task: Task, understood: list[tuple[str, str]],
                       verb: str = "Added") -> None:
     """The echo: each field as it was understood, so a misreading shows at once."""
@@ -84,7 +93,7 @@ def render_tasks(console: Console, entries: list[TaskEntry], tz: ZoneInfo) -> No
         table.add_column(column, style="bold" if column == "id" else None, overflow="fold")
     for e in entries:
         t = e.task
-        due = "" if t.due is None else moment_text(t.due, tz) + (" hard" if t.hard else "")
+        due = "" if t.due is None else due_text(t.due, tz) + (" hard" if t.hard else "")
         left = "done" if e.status == "done" else duration_text(minutes(e.remaining))
         table.add_row(t.id, Text(t.title), left, due, t.category or "", str(t.priority))
     print_trimmed(console, table)
@@ -98,7 +107,7 @@ def render_entry(console: Console, entry: TaskEntry, log: list[tuple[datetime, i
             ("logged", duration_text(minutes(entry.logged))),
             ("left", duration_text(minutes(entry.remaining))),
             ("due", "" if t.due is None else
-             moment_text(t.due, tz) + (" (hard)" if t.hard else "")),
+             due_text(t.due, tz) + (" (hard)" if t.hard else "")),
             ("category", t.category or ""), ("priority", str(t.priority)), ("hours", t.hours),
             ("split", "" if t.split is None else
              f"{duration_text(minutes(t.split.min))}-{duration_text(minutes(t.split.max))}"),

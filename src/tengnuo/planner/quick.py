@@ -161,7 +161,8 @@ def planned_blocks(ws: Workspace, task_id: str) -> tuple[list[Block], ZoneInfo]:
     return blocks, settings(ws).tz
 
 
-def log_work(ws: Workspace, task_id: str, spent: str) -> TaskEntry:
+def log_work(ws: Workspace, task_id: str, spent: str, now_text: str | None = None) -> TaskEntry:
+    """Log time spent, stamped at `--now` (or the clock)."""
     cfg = settings(ws)
     with ws.read() as s:
         need_task(s, task_id)
@@ -169,4 +170,9 @@ def log_work(ws: Workspace, task_id: str, spent: str) -> TaskEntry:
     if duration is None:
         raise InvalidInputError([Issue(f"`{spent}` is not a duration; write e.g. 45m",
                                        field="duration")])
-    return use.log_work(ws, task_id, duration)
+    return use.log_work(ws, task_id, duration, moment(now_text, cfg.tz))
+
+
+def set_done(ws: Workspace, task_id: str, done: bool, now_text: str | None) -> TaskEntry:
+    """Mark done (stamped at `--now` or the clock) or open again."""
+    return use.set_done(ws, task_id, done, moment(now_text, settings(ws).tz))

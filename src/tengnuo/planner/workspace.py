@@ -209,10 +209,12 @@ def edit_task(ws: Workspace, task_id: str, change: Callable[[Task], Task]) -> Ta
     return new
 
 
-def set_done(ws: Workspace, task_id: str, done: bool = True) -> TaskEntry:
+def set_done(ws: Workspace, task_id: str, done: bool = True,
+             when: datetime | None = None) -> TaskEntry:
     with validated_change(ws) as s:
         need_task(s, task_id)
-        s.set_status(task_id, "done" if done else "open", datetime.now(UTC) if done else None)
+        s.set_status(task_id, "done" if done else "open",
+                     (when or datetime.now(UTC)) if done else None)
         return need_task(s, task_id)
 
 
@@ -223,14 +225,15 @@ def remove_task(ws: Workspace, task_id: str) -> list[str]:
         return s.remove_task(task_id)
 
 
-def log_work(ws: Workspace, task_id: str, spent: timedelta) -> TaskEntry:
+def log_work(ws: Workspace, task_id: str, spent: timedelta,
+             when: datetime | None = None) -> TaskEntry:
     """Record time actually spent: the remaining duration shrinks; the log is kept."""
     minutes = int(spent.total_seconds() // 60)
     if minutes <= 0:
         raise InvalidInputError([Issue("log at least 1 minute", field="duration")])
     with validated_change(ws) as s:
         need_task(s, task_id)
-        s.log_work(task_id, minutes, datetime.now(UTC))
+        s.log_work(task_id, minutes, when or datetime.now(UTC))
         return need_task(s, task_id)
 
 
