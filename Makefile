@@ -10,7 +10,9 @@ $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "tengnuo needs $(PY) on PATH"; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	# caldav pulls in niquests -> urllib3-future, whose wheel replaces the real urllib3 for the whole
+	# venv; building it from source with URLLIB3_NO_OVERRIDE=1 keeps it beside urllib3 (DEPENDENCIES.md)
+	URLLIB3_NO_OVERRIDE=1 $(BIN)/pip install --quiet --no-binary urllib3-future -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
