@@ -131,7 +131,7 @@ def read_calendar_text(
                            MAX_OCCURRENCES + 1)
     busy = Busyness(frozenset(_address(a) for a in own_addresses), all_day_free)
     events: list[Event] = []
-    for series in _group(_parse(text, file, issues)):
+    for series in _group(parse_components(text, file, issues)):
         try:
             events += _expand(series, start, end, tz, file, issues, busy)
         except Exception as exc:  # one broken series must never stop the rest of the file
@@ -179,8 +179,10 @@ def _reason(exc: Exception) -> str:
     return str(exc).strip() or type(exc).__name__
 
 
-def _parse(text: str, file: str, issues: list[Issue]) -> list[icalendar.Component]:
-    """Every top-level component; when the file as a whole does not parse, block by block.
+def parse_components(text: str, file: str, issues: list[Issue], kinds: Sequence[str] = ("VEVENT",)
+                     ) -> list[icalendar.Component]:
+    """Every top-level component; when the file as a whole does not parse, the `kinds` components
+    block by block (each with the file's VTIMEZONEs).
 
     Raises:
         InvalidInputError: not even one event could be salvaged.
@@ -194,12 +196,13 @@ def _parse(text: str, file: str, issues: list[Issue]) -> list[icalendar.Componen
     zones = [b.text for b in blocks if b.name == "VTIMEZONE" and _parses(_wrap(header, b.text))]
     out: list[icalendar.Component] = []
     for block in blocks:
-        if block.name != "VEVENT":
+        if block.name not in kinds:
             continue
         try:
             out.append(icalendar.Calendar.from_ical(_wrap(header, *zones, block.text)))
         except Exception as exc:  # a broken event is reported and skipped
-            issues.append(Issue(f"dropped event {block.uid}: {_reason(exc)}", file))
+            what = "event" if block.name == "VEVENT" else block.name.lower().removeprefix("v")
+            issues.append(Issue(f"dropped {what} {block.uid}: {_reason(exc)}", file))
     if not out:
         raise InvalidInputError([Issue(f"cannot parse the calendar file: {problem}", file)])
     return out

@@ -14,6 +14,7 @@ plain strings.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -59,8 +60,9 @@ def _keyword(line: str) -> tuple[str, str] | None:
     return None
 
 
-def repair(text: str) -> tuple[str, list[str]]:
-    """Text with CRLF line ends, no blank lines and no VALARMs, and every component closed.
+def repair(text: str, *, drop: Sequence[str] = _IGNORED_COMPONENTS) -> tuple[str, list[str]]:
+    """Text with CRLF line ends, no blank lines and no VALARMs (or no `drop` components), and
+    every component closed.
 
     Returns the text and one message per repair that changes what is read (a file cut short).
     """
@@ -71,7 +73,7 @@ def repair(text: str) -> tuple[str, list[str]]:
         if not line.strip():
             continue
         keyword = _keyword(line) if line[0] not in " \t" else None
-        if keyword is not None and keyword[1] in _IGNORED_COMPONENTS:
+        if keyword is not None and keyword[1] in drop:
             skipping += 1 if keyword[0] == "BEGIN" else -1 if skipping else 0
             continue
         if skipping:
@@ -169,7 +171,7 @@ def _split_value(line: str) -> tuple[str, str]:
 def looks_like_icalendar(text: str) -> bool:
     """Whether the text has at least one calendar or event (not HTML, not an empty file)."""
     return any(
-        _keyword(line) in (("BEGIN", "VCALENDAR"), ("BEGIN", "VEVENT"))
+        _keyword(line) in (("BEGIN", "VCALENDAR"), ("BEGIN", "VEVENT"), ("BEGIN", "VTODO"))
         for line in text.splitlines()
     )
 
