@@ -20,7 +20,8 @@ Time zones: IANA TZIDs, Windows names (`W. Europe Standard Time`, mapped to IANA
 custom VTIMEZONE definitions and X-WR-TIMEZONE are honoured; an unknown TZID is read in the planning
 zone with a warning naming the UID.
 
-The only module that imports `icalendar` and `recurring_ical_events` (besides `sync/`).
+With `ics_todo` (to-dos), the only modules that import `icalendar` and `recurring_ical_events`
+(besides `sync/`).
 """
 
 from __future__ import annotations
