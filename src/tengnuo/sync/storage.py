@@ -35,10 +35,9 @@ class Item:
 
     @property
     def hash(self) -> str:
-        """A content hash that ignores line-ending and folding differences and DTSTAMP."""
-        lines = self.text.replace("\r\n", "\n").replace("\n ", "").split("\n")
-        kept = "\n".join(line for line in lines if not line.startswith("DTSTAMP"))
-        return hashlib.sha256(kept.encode()).hexdigest()
+        """A hash of what the item means: servers reorder properties, refold lines and add a
+        DTSTAMP, none of which is a change (vdirsyncer's normalised hash)."""
+        return hashlib.sha256(_normalised(self.text).encode()).hexdigest()
 
 
 class PreconditionFailedError(SyncError):
@@ -114,6 +113,28 @@ class MemoryStorage:
             raise PreconditionFailedError(f"{href} is gone")
         if self.items[href][1] != etag:
             raise PreconditionFailedError(f"{href} changed meanwhile")
+
+
+IGNORED = frozenset({"DTSTAMP", "LAST-MODIFIED", "CREATED", "PRODID", "SEQUENCE"})
+
+
+def _normalised(text: str) -> str:
+    """Each component's properties, sorted, without those that servers set on their own."""
+    import icalendar
+
+    try:
+        components = icalendar.Calendar.from_ical(text, multiple=True)
+    except ValueError:
+        return text.replace("\r\n", "\n").replace("\n ", "")
+    lines: list[str] = []
+    for calendar in components:
+        for component in calendar.walk():
+            props = sorted(f"{name}:{value.to_ical().decode(errors='replace')}"
+                           if hasattr(value, "to_ical") else f"{name}:{value}"
+                           for name, value in component.property_items(recursive=False)
+                           if name not in IGNORED)
+            lines.append("\n".join(props))
+    return "\n--\n".join(sorted(lines))
 
 
 def _safe(uid: str) -> str:
