@@ -22,6 +22,7 @@ from tengnuo.model.problem import Problem
 from tengnuo.planner.items import read_calendar_file
 from tengnuo.planner.workspace import Settings, settings_from
 from tengnuo.store import TaskEntry, Workspace
+from tengnuo.store.remote import Remote, RemoteCalendar
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,17 @@ class Inputs:
     hours: dict[str, HoursProfile]
     limits: Limits
     revision: int
+    remote: tuple[tuple[RemoteCalendar, str], ...] = ()  # subscribed calendars, cached text
 
 
 def read_inputs(ws: Workspace) -> Inputs:
     with ws.read() as s:
+        remote = Remote(s.conn)
+        cached = tuple((cal, "\n".join(body for _, body in remote.items(cal.id).values()))
+                       for cal in remote.calendars("events"))
         return Inputs(settings_from(s), tuple(s.tasks()), tuple(s.routines()),
                       tuple(s.events()), tuple(s.calendars()), s.hours(), s.limits(),
-                      s.revision())
+                      s.revision(), cached)
 
 
 def horizon_start(now: datetime, cfg: Settings) -> datetime:
@@ -71,7 +76,25 @@ def read_busy(inp: Inputs, now: datetime) -> Busy:
         found, issues = _calendar(path, inp.cfg, start)
         events += found
         warnings += issues
+    for cal, text in inp.remote:
+        found, issues = _server_calendar(cal, text, inp.cfg, start)
+        events += found
+        warnings += issues
     return Busy(tuple(events), tuple(warnings))
+
+
+def _server_calendar(cal: RemoteCalendar, text: str, cfg: Settings,
+                     start: datetime) -> tuple[list[Event], list[Issue]]:
+    """A subscribed server calendar, from the copy the last sync kept (plans work offline)."""
+    if not text.strip():
+        return [], []
+    from tengnuo.formats.ics import read_calendar_text
+
+    end = start + timedelta(days=cfg.days + 1)
+    found, issues = read_calendar_text(text, cal.id, start - timedelta(days=1), end, cfg.tz,
+                                       own_addresses=cal.own_addresses,
+                                       all_day_free=cal.all_day_free)
+    return [replace(e, calendar=cal.id) for e in found], issues
 
 
 def build_problem(inp: Inputs, now: datetime, busy: Busy,
