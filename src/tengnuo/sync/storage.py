@@ -129,12 +129,17 @@ def _normalised(text: str) -> str:
     lines: list[str] = []
     for calendar in components:
         for component in calendar.walk():
-            props = sorted(f"{name}:{value.to_ical().decode(errors='replace')}"
-                           if hasattr(value, "to_ical") else f"{name}:{value}"
+            props = sorted(f"{name}:{_text(value)}"
                            for name, value in component.property_items(recursive=False)
                            if name not in IGNORED)
             lines.append("\n".join(props))
     return "\n--\n".join(sorted(lines))
+
+
+def _text(value: object) -> str:
+    """A property value as iCalendar text (`to_ical` gives bytes or str by type)."""
+    raw = value.to_ical() if hasattr(value, "to_ical") else value
+    return raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
 
 
 def _safe(uid: str) -> str:
