@@ -127,6 +127,11 @@ def test_the_loop_with_a_real_server(world):
     assert {(b.start, b.end) for b in plan.blocks} == {(s, e) for s, e, _ in
                                                        on_server.values()}
     assert "no changes" in run("sync").split("(plan): ")[1].splitlines()[0]
+    texts = [plan_cal.get(h)[0].text for h in plan_cal.list()]
+    cv_blocks = [t for t in texts if "Update the CV" in t]
+    assert cv_blocks
+    assert all("RELATED-TO:cv@example.com" in t for t in cv_blocks), "a link back to the to-do"
+    assert all("Planned by tengnuo" in t for t in texts)
 
     task_id = next(line.split()[0] for line in run("list").splitlines()
                    if "Update the CV" in line)

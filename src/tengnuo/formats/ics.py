@@ -27,7 +27,7 @@ With `ics_todo` (to-dos), the only modules that import `icalendar` and `recurrin
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -376,7 +376,7 @@ def _to_event(occurrence: Occurrence, uid: str, recurring: bool, tz: ZoneInfo, b
 
 def plan_to_ics(
     blocks: Sequence[Block], tz: ZoneInfo, name: str = "tengnuo plan", *,
-    stamp: datetime | None = None,
+    stamp: datetime | None = None, related: Mapping[str, str] | None = None,
 ) -> bytes:
     """A VCALENDAR with one VEVENT per block, for calendar apps.
 
@@ -385,6 +385,8 @@ def plan_to_ics(
         tz: the zone the times are written in (with a VTIMEZONE).
         name: the calendar's name, shown by calendar apps.
         stamp: DTSTAMP of every event; now when omitted (give one for reproducible bytes).
+        related: the UID of the to-do a task came from, by task id: written as RELATED-TO, the
+            link back a calendar app can follow (every block also says its task in DESCRIPTION).
 
     Returns:
         The calendar as bytes. UIDs are stable across runs: `<id>@tengnuo` for a whole task,
@@ -399,7 +401,10 @@ def plan_to_ics(
     stamp = (stamp or datetime.now(UTC)).astimezone(UTC)
     used: set[str] = set()
     for block in sorted(blocks, key=lambda b: (b.start, b.end, b.id, b.chunk or 0)):
-        calendar.add_component(_vevent(block, tz, stamp, unique_uid(block_uid(block, tz), used)))
+        event = _vevent(block, tz, stamp, unique_uid(block_uid(block, tz), used))
+        if related and block.kind == "task" and block.id in related:
+            event.add("related-to", related[block.id])
+        calendar.add_component(event)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
 
@@ -413,6 +418,9 @@ def _vevent(block: Block, tz: ZoneInfo, stamp: datetime, uid: str) -> icalendar.
     event.add("dtend", block.end.astimezone(tz))
     if block.category:
         event.add("categories", [block.category])
+    event.add("description", f"Planned by tengnuo for the {block.kind} {block.id} "
+                             f"(tengnuo show {block.id})" if block.kind == "task" else
+              f"Planned by tengnuo for the {block.kind} {block.id}")
     event.add("x-tengnuo-id", block.id)
     event.add("x-tengnuo-kind", block.kind)
     return event

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tengnuo.errors import InvalidInputError, Issue, SyncError
-from tengnuo.model.plan import Block
 from tengnuo.planner.workspace import settings
 from tengnuo.store import Workspace
 from tengnuo.store.remote import Account, Remote, RemoteCalendar
@@ -200,12 +199,12 @@ def plan_items(ws: Workspace) -> list[Item]:
     if current is None:
         return []
     tz = settings(ws).tz
-    stamp = current.created
-    return [Item(plan_to_ics([b], tz, stamp=stamp).decode()) for b in _blocks(current.plan.blocks)]
-
-
-def _blocks(blocks: tuple[Block, ...]) -> list[Block]:
-    return sorted(blocks, key=lambda b: b.sort_key)
+    with ws.read() as s:
+        remote = Remote(s.conn)
+        related = {task_id: uid for cal in remote.calendars("tasks")
+                   for task_id, (uid, _) in remote.task_sources(cal.id).items()}
+    return [Item(plan_to_ics([b], tz, stamp=current.created, related=related).decode())
+            for b in sorted(current.plan.blocks, key=lambda b: b.sort_key)]
 
 
 def summary(result: CalendarSync) -> str:
