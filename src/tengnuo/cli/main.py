@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from tengnuo import planner
-from tengnuo.cli import item_cmds, plan_cmds, render, sync_cmds, task_cmds
+from tengnuo.cli import item_cmds, plan_cmds, render, rules_cmds, sync_cmds, task_cmds
 from tengnuo.cli.progress import solve_progress
 from tengnuo.cli.shell import (
     DEFAULTS,
@@ -152,6 +152,7 @@ def check(
 task_cmds.register(app)
 plan_cmds.register(app)
 item_cmds.register(app)
+rules_cmds.register(app)
 sync_cmds.register(app)
 
 
