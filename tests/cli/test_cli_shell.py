@@ -298,3 +298,15 @@ def test_summary_says_what_the_bound_proves_tier_by_tier(
     bound = total_of(problem, *bound_tiers) if bound_tiers else 0
     text = render.proof_text(replace(plan, cost=cost, bound=bound), problem)
     assert text.startswith(expected)
+
+
+def test_shell_completion_script_is_offered():
+    """`tengnuo --show-completion bash` prints a completion script for the whole command."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "tengnuo", "--show-completion", "bash"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "complete" in done.stdout
+    assert "_TENGNUO_COMPLETE" in done.stdout or "tengnuo" in done.stdout
