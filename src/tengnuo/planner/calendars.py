@@ -193,7 +193,7 @@ def _sync_one(ws: Workspace, cal: RemoteCalendar, storage: CalendarStorage,
 
 def plan_items(ws: Workspace) -> list[Item]:
     """The current plan's blocks, one calendar object each, with their stable UIDs."""
-    from tengnuo.formats.ics import plan_to_ics
+    from tengnuo.formats.ics import blocks_to_ics
 
     current = ws.plan()
     if current is None:
@@ -203,8 +203,8 @@ def plan_items(ws: Workspace) -> list[Item]:
         remote = Remote(s.conn)
         related = {task_id: uid for cal in remote.calendars("tasks")
                    for task_id, (uid, _) in remote.task_sources(cal.id).items()}
-    return [Item(plan_to_ics([b], tz, stamp=current.created, related=related).decode())
-            for b in sorted(current.plan.blocks, key=lambda b: b.sort_key)]
+    return [Item(text) for text in blocks_to_ics(current.plan.blocks, tz, stamp=current.created,
+                                                 related=related)]
 
 
 def summary(result: CalendarSync) -> str:
