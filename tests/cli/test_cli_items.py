@@ -203,10 +203,26 @@ def test_calendar_list_and_rm(sh: Shell, tmp_path: Path):
     gone.unlink()
     assert sh.ok("calendar", "list").splitlines() == [str(ICS / "zones.ics"),
                                                       f"{gone}  (missing)"]
-    assert sh.json("calendar", "list") == [{"path": str(ICS / "zones.ics"), "exists": True},
-                                           {"path": str(gone), "exists": False}]
+    plain = {"all_day_free": False, "me": []}
+    assert sh.json("calendar", "list") == [
+        {"path": str(ICS / "zones.ics"), "exists": True, **plain},
+        {"path": str(gone), "exists": False, **plain}]
     sh.ok("calendar", "rm", gone)
-    assert sh.json("calendar", "list") == [{"path": str(ICS / "zones.ics"), "exists": True}]
+    assert sh.json("calendar", "list") == [
+        {"path": str(ICS / "zones.ics"), "exists": True, **plain}]
+
+
+def test_calendar_options_free_all_day_events_and_declined_invitations(sh: Shell):
+    """--all-day-free and --me change what blocks time in the next plan; adding the same file
+    again changes its options."""
+    declined = ICS / "declined.ics"
+    busy = sh.json("calendar", "add", declined)["events"]
+    assert busy > 0
+    freed = sh.json("calendar", "add", declined, "--me", "me@example.org")["events"]
+    assert freed < busy
+    listed = sh.json("calendar", "list")
+    assert listed[0]["me"] == ["me@example.org"]
+    assert len(listed) == 1
 
 
 # ------------------------------------------------------------------------------ hours, limits
@@ -333,7 +349,8 @@ def test_import_prints_counts_and_calendars(sh: Shell):
            f"{len(inline)} events" in out
     assert f"Subscribed to {REPO / 'examples' / 'calendars' / 'personal.ics'}" in out
     assert sh.json("calendar", "list") == [
-        {"path": str(REPO / "examples" / "calendars" / "personal.ics"), "exists": True}]
+        {"path": str(REPO / "examples" / "calendars" / "personal.ics"), "exists": True,
+         "all_day_free": False, "me": []}]
     again = sh("import", JOB_HUNT, "--replace")
     assert again.exit_code == 0, again.output
     assert len(sh.json("routine", "list")) == len(problem.routines)

@@ -239,13 +239,23 @@ def calendar_add(
     ctx: typer.Context,
     file: Annotated[Path, Arg(metavar="FILE.ics", help="An iCalendar file.",
                               show_default=False)],
+    all_day_free: Annotated[bool, Opt("--all-day-free",
+                                      help="All-day events here do not block time.")] = False,
+    me: Annotated[list[str] | None, Opt("--me", help="Your address in invitations; ones you "
+                                                     "declined do not block time.")] = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Subscribe to an .ics file: it is re-read at every plan, so keep it where it is."""
+    """Subscribe to an .ics file: it is re-read at every plan, so keep it where it is.
+
+    All-day events block time unless marked free in the file or --all-day-free is given.
+    Adding a file again changes its options.
+    """
     with workspace(ctx) as ws:
         cfg = settings(ws)
-        path, count, warnings = use.subscribe_calendar(ws, file, now_of(ctx, cfg.tz))
+        path, count, warnings = use.subscribe_calendar(ws, file, now_of(ctx, cfg.tz),
+                                                       all_day_free=all_day_free,
+                                                       me=tuple(me or ()))
     if as_json:
         echo_json({"path": str(path), "events": count, "days": cfg.days,
                    "warnings": [str(w) for w in warnings]})
@@ -265,14 +275,20 @@ def calendar_list(ctx: typer.Context, as_json: JsonOption = False,
                   debug: DebugOption = False) -> None:
     """List the calendar files subscribed to (a missing one is marked)."""
     with workspace(ctx) as ws:
-        found = use.calendars(ws)
+        found = use.calendar_files(ws)
     if as_json:
-        echo_json([{"path": p, "exists": Path(p).is_file()} for p in found])
+        echo_json([{"path": f.path, "exists": Path(f.path).is_file(),
+                    "all_day_free": f.all_day_free, "me": list(f.own_addresses)}
+                   for f in found])
         return
     if not found:
         render.make_console().print("No calendar files.", style="dim")
-    for p in found:
-        typer.echo(p if Path(p).is_file() else f"{p}  (missing)")
+    for f in found:
+        notes = [n for n, on in (("missing", not Path(f.path).is_file()),
+                                 ("all-day events free", f.all_day_free),
+                                 (f"me: {', '.join(f.own_addresses)}", bool(f.own_addresses)))
+                 if on]
+        typer.echo(f.path + (f"  ({'; '.join(notes)})" if notes else ""))
 
 
 @calendar_app.command("rm", epilog="Example: tengnuo calendar rm ~/calendars/personal.ics")

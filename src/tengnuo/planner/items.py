@@ -35,7 +35,7 @@ from tengnuo.planner.workspace import (
     settings_from,
     validated_change,
 )
-from tengnuo.store import Session, Workspace
+from tengnuo.store import CalendarFile, Session, Workspace
 
 T = TypeVar("T")
 LIMIT_NAMES = ("day_max", "buffer")
@@ -95,26 +95,15 @@ def remove_item(ws: Workspace, kind: str, item_id: str) -> None:
 # --- calendar files ------------------------------------------------------------------------
 
 
-def add_calendar(ws: Workspace, path: Path) -> tuple[Path, int, list[Issue]]:
-    """Subscribe to an .ics file (re-read at every plan); it is read now to catch errors early.
-
-    Returns:
-        The absolute path stored, the events in the coming horizon, and what was dropped.
-    """
-    target = path.expanduser().resolve()
-    cfg = settings(ws)
-    found, warnings = read_calendar_file(target, cfg, datetime.now(UTC))
-    with ws.change() as s:
-        s.add_calendar(str(target))
-    return target, len(found), warnings
-
-
-def read_calendar_file(path: Path, cfg: Settings, start: datetime,
-                       days: int | None = None) -> tuple[list[Event], list[Issue]]:
+def read_calendar_file(path: Path, cfg: Settings, start: datetime, days: int | None = None,
+                       options: CalendarFile | None = None) -> tuple[list[Event], list[Issue]]:
     from tengnuo.formats.ics import read_calendar  # lazy: icalendar only when calendars are used
 
     end = start + timedelta(days=(days or cfg.days) + 1)
-    found, warnings = read_calendar(path, start - timedelta(days=1), end, cfg.tz)
+    options = options or CalendarFile(str(path))
+    found, warnings = read_calendar(path, start - timedelta(days=1), end, cfg.tz,
+                                    own_addresses=options.own_addresses,
+                                    all_day_free=options.all_day_free)
     return [replace(e, calendar=str(path)) for e in found], warnings
 
 
@@ -398,17 +387,24 @@ def add_event_from(ws: Workspace, title: str, start: str, end: str, *,
     return add_event(ws, event)
 
 
-def subscribe_calendar(ws: Workspace, path: Path,
-                       now: datetime) -> tuple[Path, int, list[Issue]]:
-    """`calendar add` as of `now`: the events counted are those of the coming horizon."""
+def subscribe_calendar(ws: Workspace, path: Path, now: datetime, *, all_day_free: bool = False,
+                       me: tuple[str, ...] = ()) -> tuple[Path, int, list[Issue]]:
+    """`calendar add` as of `now` (the file is read now, to catch errors early): the events
+    counted are those of the coming horizon. Adding a file again changes its options."""
     target = path.expanduser().resolve()
     cfg = settings(ws)
-    found, warnings = read_calendar_file(target, cfg, now)
+    options = CalendarFile(str(target), all_day_free, me)
+    found, warnings = read_calendar_file(target, cfg, now, options=options)
     end = now + timedelta(days=cfg.days)
     coming = [e for e in found if e.end > now and e.start < end]
     with ws.change() as s:
-        s.add_calendar(str(target))
+        s.add_calendar(str(target), all_day_free, me)
     return target, len(coming), warnings
+
+
+def calendar_files(ws: Workspace) -> list[CalendarFile]:
+    with ws.read() as s:
+        return s.calendar_files()
 
 
 def set_limit_text(ws: Workspace, name: str, value: str, category: str | None = None) -> None:

@@ -21,7 +21,7 @@ from tengnuo.model.plan import Block
 from tengnuo.model.problem import Problem
 from tengnuo.planner.items import read_calendar_file
 from tengnuo.planner.workspace import Settings, settings_from
-from tengnuo.store import TaskEntry, Workspace
+from tengnuo.store import CalendarFile, TaskEntry, Workspace
 from tengnuo.store.remote import Remote, RemoteCalendar
 
 
@@ -33,7 +33,7 @@ class Inputs:
     entries: tuple[TaskEntry, ...]
     routines: tuple[Routine, ...]
     events: tuple[Event, ...]
-    calendars: tuple[str, ...]
+    calendars: tuple[CalendarFile, ...]
     hours: dict[str, HoursProfile]
     limits: Limits
     revision: int
@@ -46,7 +46,7 @@ def read_inputs(ws: Workspace) -> Inputs:
         cached = tuple((cal, "\n".join(body for _, body in remote.items(cal.id).values()))
                        for cal in remote.calendars("events"))
         return Inputs(settings_from(s), tuple(s.tasks()), tuple(s.routines()),
-                      tuple(s.events()), tuple(s.calendars()), s.hours(), s.limits(),
+                      tuple(s.events()), tuple(s.calendar_files()), s.hours(), s.limits(),
                       s.revision(), cached)
 
 
@@ -108,37 +108,39 @@ def build_problem(inp: Inputs, now: datetime, busy: Busy,
                    busy.warnings + tuple(task_warnings), tuple(fixed))
 
 
-def _calendar(path: str, cfg: Settings, start: datetime) -> tuple[list[Event], list[Issue]]:
+def _calendar(file: CalendarFile, cfg: Settings,
+              start: datetime) -> tuple[list[Event], list[Issue]]:
     from tengnuo.errors import InvalidInputError
 
     try:
-        return read_calendar_file(Path(path), cfg, start)
+        return read_calendar_file(Path(file.path), cfg, start, options=file)
     except InvalidInputError as error:
         reason = "; ".join(i.message for i in error.issues)
         return [], [Issue(f"calendar not read, its events are not blocking time: {reason}",
-                          file=path)]
+                          file=file.path)]
 
 
 def _tasks_to_place(inp: Inputs, start: datetime,
                     fixed: Sequence[Block]) -> tuple[tuple[Task, ...], list[Issue]]:
-    """Open tasks with what is left to place: estimate − logged − fixed minutes."""
+    """Open tasks with what is left to place: estimate − logged − fixed minutes. A task whose
+    rest is all in fixed blocks stays with duration 0 (Problem.fixed): nothing is placed for it,
+    but it ends with those blocks, so its lateness counts and its successors wait for it."""
     fixed_minutes: dict[str, int] = {}
-    fixed_end: dict[str, datetime] = {}
     for b in fixed:
-        if b.kind == "task":
+        if b.kind == "task" and b.end > b.start:
             fixed_minutes[b.id] = fixed_minutes.get(b.id, 0) + b.minutes
-            fixed_end[b.id] = max(fixed_end.get(b.id, b.end), b.end)
-    left = {e.task.id: e.remaining - timedelta(minutes=fixed_minutes.get(e.task.id, 0))
-            for e in inp.entries if e.status == "open"}
-    placing = {i for i, rest in left.items() if rest > timedelta(0)}
+    left = {e.task.id: max(timedelta(0), e.remaining - timedelta(
+        minutes=fixed_minutes.get(e.task.id, 0))) for e in inp.entries if e.status == "open"}
+    placing = {i for i, rest in left.items() if rest > timedelta(0) or i in fixed_minutes}
     known = {e.task.id for e in inp.entries}
     tasks, warnings = [], []
     for entry in inp.entries:
         task = entry.task
         if task.id not in placing:
             continue
-        task = _without_gone_predecessors(task, placing, known, fixed_end)
-        task = replace(task, duration=left[task.id], split=_split_for(task.split, left[task.id]))
+        task = _without_gone_predecessors(task, placing, known)
+        rest = left[task.id]
+        task = replace(task, duration=rest, split=_split_for(task.split, rest) if rest else None)
         if task.hard and task.due is not None and task.due <= start:
             task = replace(task, hard=False)
             warnings.append(Issue("its hard due has passed: planned as a soft due (late)",
@@ -147,16 +149,11 @@ def _tasks_to_place(inp: Inputs, start: datetime,
     return tuple(tasks), warnings
 
 
-def _without_gone_predecessors(task: Task, placing: set[str], known: set[str],
-                               fixed_end: dict[str, datetime]) -> Task:
-    """Done predecessors are dropped; one whose rest is all in fixed blocks becomes a
-    not-before at the end of those blocks. Event ids stay."""
+def _without_gone_predecessors(task: Task, placing: set[str], known: set[str]) -> Task:
+    """Done predecessors are dropped (one whose rest is all in fixed blocks stays: the task
+    follows those blocks). Event ids stay."""
     keep = tuple(p for p in task.after if p in placing or p not in known)
-    not_before = task.not_before
-    for pred in task.after:
-        if pred not in placing and pred in fixed_end:
-            not_before = max(filter(None, (not_before, fixed_end[pred])))
-    return replace(task, after=keep, not_before=not_before)
+    return replace(task, after=keep)
 
 
 def _split_for(split: Split | None, left: timedelta) -> Split | None:

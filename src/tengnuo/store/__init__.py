@@ -4,7 +4,7 @@ Imports `tengnuo.model` and `tengnuo.errors` only; it keeps model objects in its
 """
 
 from tengnuo.store.plans import PlanVersion
-from tengnuo.store.session import Session, TaskEntry
+from tengnuo.store.session import CalendarFile, Session, TaskEntry
 from tengnuo.store.workspace import Workspace, default_path
 
-__all__ = ["PlanVersion", "Session", "TaskEntry", "Workspace", "default_path"]
+__all__ = ["CalendarFile", "PlanVersion", "Session", "TaskEntry", "Workspace", "default_path"]

@@ -109,7 +109,11 @@ CALENDARS = (
 )
 
 MIGRATIONS = (Migration(1, "initial schema", INITIAL),
-              Migration(2, "calendar accounts, remote calendars and sync status", CALENDARS))
+              Migration(2, "calendar accounts, remote calendars and sync status", CALENDARS),
+              Migration(3, "options of calendar files", (
+                  "ALTER TABLE calendars ADD COLUMN all_day_free INTEGER NOT NULL DEFAULT 0 "
+                  "CHECK (all_day_free IN (0, 1))",
+                  "ALTER TABLE calendars ADD COLUMN own_addresses TEXT NOT NULL DEFAULT ''")))
 LATEST = MIGRATIONS[-1].version
 
 

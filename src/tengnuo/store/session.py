@@ -52,6 +52,15 @@ class TaskEntry:
         return max(timedelta(0), self.task.duration - self.logged)
 
 
+@dataclass(frozen=True)
+class CalendarFile:
+    """A subscribed .ics file and how to read it."""
+
+    path: str
+    all_day_free: bool = False  # all-day events do not block time
+    own_addresses: tuple[str, ...] = ()  # invitations these addresses declined do not block
+
+
 class Session:
     """One transaction's view of the workspace tables."""
 
@@ -158,9 +167,19 @@ class Session:
     def calendars(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT path FROM calendars ORDER BY added")]
 
-    def add_calendar(self, path: str) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO calendars VALUES (?, ?)",
-                          (path, rows.to_text(datetime.now(UTC))))
+    def calendar_files(self) -> list[CalendarFile]:
+        return [CalendarFile(p, bool(f), tuple(a for a in o.split(",") if a))
+                for p, f, o in self.conn.execute(
+                    "SELECT path, all_day_free, own_addresses FROM calendars ORDER BY added")]
+
+    def add_calendar(self, path: str, all_day_free: bool = False,
+                     own_addresses: tuple[str, ...] = ()) -> None:
+        """Subscribe to a file, or change the options of one subscribed already."""
+        self.conn.execute(
+            "INSERT INTO calendars (path, added, all_day_free, own_addresses) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET "
+            "all_day_free = excluded.all_day_free, own_addresses = excluded.own_addresses",
+            (path, rows.to_text(datetime.now(UTC)), int(all_day_free), ",".join(own_addresses)))
         self.touch()
 
     def remove_calendar(self, path: str) -> bool:
