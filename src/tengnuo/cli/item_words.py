@@ -3,7 +3,7 @@ table helpers they share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,24 +14,12 @@ from rich.table import Table
 from tengnuo.cli import render
 from tengnuo.cli.shell import state
 from tengnuo.model.horizon import DayRange
-from tengnuo.model.items import WEEKDAY_NAMES, Every, HoursProfile
+from tengnuo.model.items import Every, HoursProfile, day_spec
 from tengnuo.planner import quick
 
 
 def minutes_of(span: timedelta) -> int:
     return int(span.total_seconds() // 60)
-
-
-def day_spec(days: Iterable[int]) -> str:
-    """Weekdays (0 = Monday) as `mon-fri`, `mon,wed,fri` or `mon-wed,sat`."""
-    runs: list[list[int]] = []
-    for day in sorted(set(days)):
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return ",".join(WEEKDAY_NAMES[r[0]] if len(r) == 1
-                    else f"{WEEKDAY_NAMES[r[0]]}-{WEEKDAY_NAMES[r[-1]]}" for r in runs)
 
 
 def every_text(every: Every) -> str:

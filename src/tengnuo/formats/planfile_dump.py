@@ -27,7 +27,6 @@ import yaml
 from tengnuo.formats.planfile_values import parse_when
 from tengnuo.model.horizon import DayRange
 from tengnuo.model.items import (
-    WEEKDAY_NAMES,
     CategoryLimit,
     Event,
     Every,
@@ -35,6 +34,7 @@ from tengnuo.model.items import (
     Limits,
     Routine,
     Task,
+    day_spec,
 )
 from tengnuo.model.problem import ALL_DAY, DEFAULT_PROFILE, Problem
 
@@ -162,7 +162,7 @@ def _hours(profiles: Mapping[str, HoursProfile]) -> dict[str, Any]:
             if ranges:
                 groups.setdefault(ranges, []).append(day)
         out[name] = {
-            _Plain(_day_spec(days)): _Plain(", ".join(str(r) for r in ranges))
+            _Plain(day_spec(days)): _Plain(", ".join(str(r) for r in ranges))
             for ranges, days in groups.items()
         } or _FlowMap()
     return out
@@ -272,18 +272,6 @@ def _duration(span: timedelta, where: str) -> _Plain:
     return _Plain(f"{hours}h" if hours else f"{minutes}m")
 
 
-def _day_spec(days: Iterable[int]) -> str:
-    """Weekdays (0 = Monday) as `mon-fri`, `sat-sun`, `mon,wed,fri` or `mon-wed,sat`."""
-    runs: list[list[int]] = []
-    for day in sorted(set(days)):
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return ",".join(WEEKDAY_NAMES[r[0]] if len(r) == 1
-                    else f"{WEEKDAY_NAMES[r[0]]}-{WEEKDAY_NAMES[r[-1]]}" for r in runs)
-
-
 def _every(every: Every, where: str) -> str:
     days = frozenset(every.weekdays)
     if not days:
@@ -294,7 +282,7 @@ def _every(every: Every, where: str) -> str:
         return f"{every.per_week}/week"
     named = {frozenset(range(7)): "day", frozenset(range(5)): "weekday",
              frozenset({5, 6}): "weekend"}
-    return named.get(days) or _day_spec(days)
+    return named.get(days) or day_spec(days)
 
 
 def _is_midnight(instant: datetime, tz: ZoneInfo) -> bool:

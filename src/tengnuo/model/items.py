@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -12,6 +12,23 @@ PRIORITY_WEIGHTS = {1: 8, 2: 4, 3: 2, 4: 1}
 """Cost per minute of an unplanned or late item, by priority (FORMAT.md)."""
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def day_spec(days: Iterable[int]) -> str:
+    """Weekdays (0 = Monday) as written in a planning file: `mon-fri`, `mon,wed,fri`,
+    `mon-wed,sat`.
+
+    >>> day_spec([0, 1, 2, 3, 4]), day_spec([0, 2, 4])
+    ('mon-fri', 'mon,wed,fri')
+    """
+    runs: list[list[int]] = []
+    for day in sorted(set(days)):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ",".join(WEEKDAY_NAMES[r[0]] if len(r) == 1
+                    else f"{WEEKDAY_NAMES[r[0]]}-{WEEKDAY_NAMES[r[-1]]}" for r in runs)
 
 
 def weight_of(priority: int, weight: int | None) -> int:
