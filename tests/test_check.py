@@ -613,6 +613,52 @@ def test_task_with_fixed_blocks_ends_with_them_and_must_plan_the_rest() -> None:
     assert rules(p, plan(kept, short, lateness=240, late=(late,))) == ["duration"]
 
 
+def test_task_with_nothing_left_is_late_from_its_fixed_block_and_never_unscheduled() -> None:
+    """The report's last sitting (duration 0 left) runs 09:00-11:30, due 10:00, weight 3: it is
+    90 minutes late at cost 270 with no block of the plan; listing it as unscheduled, leaving
+    out its lateness, or placing more of it are each wrong."""
+    report = task("report", 0, due=at("2026-12-07 10:00"), weight=3)
+    sitting = block(report, "2026-12-07 09:00", "2026-12-07 11:30")
+    p = make_problem(tasks=(report,), fixed=(sitting,))
+    late = Late("report", at("2026-12-07 10:00"), sitting.end, 90, 270)
+    assert rules(p, plan(sitting, lateness=270, late=(late,))) == []
+    assert rules(p, plan(sitting)) == ["cost_lateness", "late_entries"]
+    wrong = Late("report", at("2026-12-07 10:00"), sitting.end, 60, 180)
+    assert rules(p, plan(sitting, lateness=180, late=(wrong,))) == ["cost_lateness",
+                                                                     "late_entries"]
+    listed = plan(sitting, lateness=270, late=(late,), missing=(missing_task(report),))
+    assert rules(p, listed) == ["unscheduled_entries"]
+    more = block(report, "2026-12-07 12:00", "2026-12-07 12:15")
+    assert "duration" in rules(p, plan(sitting, more, lateness=1080, late=(
+        Late("report", at("2026-12-07 10:00"), more.end, 135, 405),)))
+
+
+def test_successor_of_a_task_with_nothing_left_starts_after_its_fixed_block() -> None:
+    """The review follows the report, whose last sitting (nothing left) ends 11:30: from
+    11:30 it is fine, before that it breaks `after`; the report is no missing predecessor."""
+    report = task("report", 0)
+    review = task("review", 60, after=("report",))
+    sitting = block(report, "2026-12-07 09:00", "2026-12-07 11:30")
+    p = make_problem(tasks=(report, review), fixed=(sitting,))
+    assert rules(p, plan(sitting, block(review, "2026-12-07 11:30", "2026-12-07 12:30"))) == []
+    early = block(review, "2026-12-07 08:00", "2026-12-07 09:00")
+    assert rules(p, plan(sitting, early)) == ["after"]
+
+
+def test_hard_due_missed_by_the_fixed_block_of_a_task_with_nothing_left() -> None:
+    """A hard 10:00 due and a last sitting until 11:30: the `due` rule breaks (no plan can
+    help it); judged as the fallback plan, it is lateness instead."""
+    report = task("report", 0, due=at("2026-12-07 10:00"), hard=True)
+    sitting = block(report, "2026-12-07 09:00", "2026-12-07 11:30")
+    p = make_problem(tasks=(report,), fixed=(sitting,))
+    assert rules(p, plan(sitting)) == ["due"]
+    late = Late("report", at("2026-12-07 10:00"), sitting.end, 90, 90 * report.cost_weight)
+    fallback = plan(sitting, lateness=late.cost, late=(late,), status=Status.INFEASIBLE)
+    assert rules(p, fallback, hard_as_soft=True) == []
+    in_time = make_problem(tasks=(replace(report, due=at("2026-12-07 12:00")),), fixed=(sitting,))
+    assert rules(in_time, plan(sitting)) == []
+
+
 def test_day_max_counts_fixed_blocks() -> None:
     """day_max 1h30m with a kept hour: another hour that day is too much, the next day not;
     kept blocks alone over a limit (tightened since) break it too."""

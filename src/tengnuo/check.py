@@ -26,7 +26,13 @@ from tengnuo.check_context import (
     week_quota,
     whole_minutes,
 )
-from tengnuo.check_fixed import covered_days, covered_in_week, rule_fixed, task_end
+from tengnuo.check_fixed import (
+    covered_days,
+    covered_in_week,
+    nothing_to_plan,
+    rule_fixed,
+    task_end,
+)
 from tengnuo.check_routines import occurrence_days, routine_span, rule_routines
 from tengnuo.check_rules import (
     rule_chunk_numbers,
@@ -129,7 +135,7 @@ def missed_days(ctx: Context, routine: Routine) -> list[date]:
 
 def expected_missed(ctx: Context) -> list[Missed]:
     out = [Missed(t.id, "task", whole_minutes(t.duration), t.cost_weight)
-           for t in ctx.problem.tasks if t.id not in ctx.task_blocks]
+           for t in ctx.problem.tasks if t.id not in ctx.task_blocks and not nothing_to_plan(t)]
     for routine in ctx.problem.routines:
         minutes = whole_minutes(routine.duration)
         out += [Missed(routine.id, "routine", minutes, routine.cost_weight, day)
@@ -157,11 +163,14 @@ def rule_unscheduled(ctx: Context) -> Iterator[Violation]:
 
 
 def expected_late(ctx: Context) -> dict[str, Late]:
-    """Planned soft-deadline tasks (hard ones too under `hard_as_soft`) ending after `due`."""
+    """Planned soft-deadline tasks (hard ones too under `hard_as_soft`) ending after `due`; a
+    task with nothing to plan ends with its fixed blocks."""
     out = {}
     for task in ctx.problem.tasks:
-        blocks = ctx.task_blocks.get(task.id)
-        if not blocks or task.due is None or (task.hard and not ctx.hard_as_soft):
+        blocks = ctx.task_blocks.get(task.id, ())
+        if task.due is None or (task.hard and not ctx.hard_as_soft):
+            continue
+        if not blocks and not nothing_to_plan(task):
             continue
         end = task_end(ctx, task.id, blocks)
         if end is not None and end > task.due:

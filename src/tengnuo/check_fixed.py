@@ -4,7 +4,9 @@ A fixed block was decided before this plan (started, or kept when re-planning): 
 carry it exactly once and unchanged. It then holds its time like any block (overlap, buffer,
 limits, minimums) but is not judged as a placement (hours, horizon, grid, chunk bounds,
 duration): the plan did not choose it. A task's fixed blocks end the task with the rest of its
-work; a routine's fixed block does that routine's occurrence of its day.
+work; a routine's fixed block does that routine's occurrence of its day. A task whose fixed
+blocks hold all its work (`duration` 0) has nothing to plan: it is never unscheduled, it ends
+with its last fixed block (lateness, `after` and a hard due are judged from there).
 
 Part of `tengnuo.check`; like the rest of it, it must never import `tengnuo.solver`,
 `tengnuo.model.hours` or `tengnuo.model.cost`.
@@ -14,10 +16,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from tengnuo.check_context import DAY, Context, Violation
-from tengnuo.model.items import Routine
+from tengnuo.model.items import Routine, Task
 from tengnuo.model.plan import Block
 
 
@@ -38,6 +40,12 @@ def task_end(ctx: Context, task_id: str, planned: Iterable[Block]) -> datetime |
     ends = [b.end for b in planned]
     ends += [b.end for b in ctx.fixed if b.kind == "task" and b.id == task_id]
     return max(ends, default=None)
+
+
+def nothing_to_plan(task: Task) -> bool:
+    """The task's work is all in fixed blocks (a valid problem allows `duration` 0 only then):
+    the plan has no block to give it."""
+    return task.duration <= timedelta(0)
 
 
 def covered_days(ctx: Context, routine: Routine) -> set[date]:

@@ -22,7 +22,7 @@ from tengnuo.check_context import (
     round_up,
     show_span,
 )
-from tengnuo.check_fixed import task_end
+from tengnuo.check_fixed import nothing_to_plan, task_end
 from tengnuo.model.horizon import DayRange, local_time
 from tengnuo.model.items import HoursProfile, Routine, Task
 from tengnuo.model.plan import Block
@@ -222,12 +222,13 @@ def _after(ctx: Context, task: Task, first: datetime) -> Iterator[Violation]:
     inline = {e.id: e for e in ctx.events if e.calendar is None}
     for pred in task.after:
         if pred in ctx.tasks:
-            pred_blocks = ctx.task_blocks.get(pred)
-            if not pred_blocks:
+            pred_blocks = ctx.task_blocks.get(pred, ())
+            pred_end = task_end(ctx, pred, pred_blocks)
+            if pred_end is None or not (pred_blocks or nothing_to_plan(ctx.tasks[pred])):
                 yield Violation("after", task.id, f"{task.id}: planned, but {pred}, "
                                 "which it must follow, is not")
                 continue
-            ends = task_end(ctx, pred, pred_blocks) or ctx.end
+            ends = pred_end
         elif pred in inline:
             ends = inline[pred].end
         else:
@@ -241,7 +242,7 @@ def _after(ctx: Context, task: Task, first: datetime) -> Iterator[Violation]:
 def _hard_due(
     ctx: Context, task: Task, due: datetime, blocks: tuple[Block, ...]
 ) -> Iterator[Violation]:
-    end = task_end(ctx, task.id, blocks) if blocks else None
+    end = task_end(ctx, task.id, blocks) if blocks or nothing_to_plan(task) else None
     if end is None:
         yield Violation("due", task.id,
                         f"{task.id}: has a hard deadline {ctx.show(due)} but is not planned")

@@ -146,8 +146,6 @@ def test_a_block_under_way_is_kept_exactly_even_when_urgent_work_arrives(planned
     assert now_next["next"]["id"] == "urgent-fix"
 
 
-@pytest.mark.xfail(strict=True, reason="a task whose whole rest is a block under way leaves "
-                   "the problem (duration 0), and its lateness with it: not fixed yet")
 def test_a_block_under_way_that_ends_after_the_due_is_reported_late(tmp_path: Path):
     cli = new_workspace(tmp_path)
     cli.add("Big job 2h by fri")

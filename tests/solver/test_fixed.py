@@ -18,7 +18,7 @@ from strategies import planned_problems
 from tengnuo.model.cost import category_shortfalls
 from tengnuo.model.horizon import DayRange
 from tengnuo.model.items import CategoryLimit, Every, HoursProfile, Limits, Routine, Split, Task
-from tengnuo.model.plan import Block, Plan
+from tengnuo.model.plan import Block, Plan, Status
 from tengnuo.model.problem import Problem
 
 BERLIN = "Europe/Berlin"
@@ -163,6 +163,73 @@ def test_lateness_counts_from_the_last_block_fixed_ones_included() -> None:
     assert planned(plan, p, "essay")
 
 
+def test_a_task_whose_rest_is_all_in_a_late_fixed_block_is_late_from_its_end() -> None:
+    """At 09:30 the report's last sitting, 09:00-11:30, is under way and holds all that is
+    left of it (duration 0); its due was 10:00. Nothing is placed for it, it is not
+    unscheduled, it is 90 minutes late at its weight (3 × 90), and the review that comes
+    after it starts when the sitting ends."""
+    report = Task("report", "Report", timedelta(0), due=at("2026-12-07 10:00"), weight=3)
+    review = Task("review", "Review", H, after=("report",))
+    sitting = kept(report, "2026-12-07 09:00", "2026-12-07 11:30")
+    p = problem("2026-12-07 09:30", tasks=(report, review), fixed=(sitting,))
+    assert p.validate() == []
+    plan = solve_checked(p)
+    assert plan.blocks.count(sitting) == 1
+    assert planned(plan, p, "report") == []
+    assert not plan.unscheduled
+    (late,) = plan.late
+    assert (late.id, late.end, late.minutes_late, late.cost) == ("report", sitting.end, 90, 270)
+    assert plan.cost.lateness == 270
+    (after,) = planned(plan, p, "review")
+    assert span(p, after) == ("2026-12-07 11:30", "2026-12-07 12:30")
+    assert plan.status is Status.OPTIMAL
+    assert plan.bound == plan.cost.total
+
+
+def test_a_done_task_whose_fixed_block_ends_in_time_costs_nothing() -> None:
+    """The same sitting with the due at 12:00: nothing late, nothing unscheduled, and the
+    preference tier has nothing for a task the plan did not place."""
+    report = Task("report", "Report", timedelta(0), due=at("2026-12-07 12:00"))
+    sitting = kept(report, "2026-12-07 09:00", "2026-12-07 11:30")
+    plan = solve_checked(problem("2026-12-07 09:30", tasks=(report,), fixed=(sitting,)))
+    assert plan.blocks == (sitting,)
+    assert (plan.cost.unscheduled, plan.cost.lateness, plan.cost.preferences) == (0, 0, 0)
+    assert plan.late == ()
+    assert plan.unscheduled == ()
+
+
+def test_a_hard_due_missed_by_a_fixed_block_with_nothing_left_is_a_conflict() -> None:
+    """A hard 10:00 due and the last sitting running until 11:30: no plan can meet it. The
+    plan says so, names the task, and (as the fallback plan) counts it late."""
+    report = Task("report", "Report", timedelta(0), due=at("2026-12-07 10:00"), hard=True)
+    review = Task("review", "Review", H, after=("report",))
+    sitting = kept(report, "2026-12-07 09:00", "2026-12-07 11:30")
+    p = problem("2026-12-07 09:30", tasks=(report, review), fixed=(sitting,))
+    plan = solve_checked(p)
+    assert plan.status is Status.INFEASIBLE
+    (conflict,) = plan.conflicts
+    assert conflict.items == ("report",)
+    assert "kept block ends" in conflict.message
+    assert [x.id for x in plan.late] == ["report"]
+    (after,) = planned(plan, p, "review")
+    assert after.start >= sitting.end
+
+
+def test_validate_accepts_a_zero_duration_only_with_fixed_blocks() -> None:
+    """Duration 0 means "all of it is in fixed blocks": refused without any; a negative
+    duration is refused always."""
+    nothing = Task("nothing", "Nothing", timedelta(0))
+    sitting = kept(nothing, "2026-12-07 09:00", "2026-12-07 10:00")
+    assert [i.field for i in problem(tasks=(nothing,)).validate()] == ["tasks[0].duration"]
+    other = kept("other", "2026-12-07 09:00", "2026-12-07 10:00")
+    refused = problem(tasks=(nothing,), fixed=(other,)).validate()
+    assert [i.field for i in refused] == ["tasks[0].duration"]
+    assert problem(tasks=(nothing,), fixed=(sitting,)).validate() == []
+    negative = replace(nothing, duration=-M)
+    refused = problem(tasks=(negative,), fixed=(sitting,)).validate()
+    assert [i.field for i in refused] == ["tasks[0].duration"]
+
+
 def test_validate_rejects_overlapping_fixed_blocks() -> None:
     """Two kept blocks that overlap could never both stay; each field names the block."""
     a = kept("a", "2026-12-07 09:00", "2026-12-07 10:00")
@@ -173,14 +240,18 @@ def test_validate_rejects_overlapping_fixed_blocks() -> None:
     assert problem(fixed=(a, replace(b, start=a.end))).validate() == []
 
 
-def keep_first_chunks(p: Problem, blocks: tuple[Block, ...], chosen: set[str]) -> Problem:
+def keep_first_chunks(p: Problem, blocks: tuple[Block, ...], chosen: set[str],
+                      drop_done: bool = True) -> Problem:
     """`p` re-planned with the first block of each chosen task kept: a split task keeps the
-    rest of its work to do; a one-block task is done, so it leaves the problem (and the
-    `after` lists naming it), its block still taking its time."""
+    rest of its work to do; a one-block task has nothing left: it leaves the problem (and the
+    `after` lists naming it) when `drop_done`, its block still taking its time, or else it
+    stays with duration 0."""
     fixed = tuple(b for b in blocks if b.id in chosen and (b.chunk or 1) == 1)
     first = {b.id: b.end - b.start for b in fixed}
-    done = {b.id for b in fixed if b.chunk is None}
-    tasks = tuple(replace(t, duration=t.duration - first.get(t.id, timedelta(0)),
+    done = {b.id for b in fixed if b.chunk is None} if drop_done else set()
+    rest = {t.id: max(timedelta(0), t.duration - first.get(t.id, timedelta(0)))
+            for t in p.tasks}  # a block rounded up to the grid may hold more than the task
+    tasks = tuple(replace(t, duration=rest[t.id], split=t.split if rest[t.id] else None,
                           after=tuple(a for a in t.after if a not in done))
                   for t in p.tasks if t.id not in done)
     return replace(p, tasks=tasks, fixed=fixed)
@@ -194,8 +265,9 @@ def test_keeping_first_blocks_of_a_known_plan_still_plans_everything(drawn, data
     time, and the plan carries the kept blocks unchanged."""
     p, blocks = drawn
     chosen = data.draw(st.sets(st.sampled_from([t.id for t in p.tasks]), min_size=1))
-    p = keep_first_chunks(p, blocks, chosen)
-    event(f"{len(p.fixed)} kept")
+    drop_done = data.draw(st.booleans())
+    p = keep_first_chunks(p, blocks, chosen, drop_done)
+    event(f"{len(p.fixed)} kept, done tasks {'dropped' if drop_done else 'kept'}")
     assert p.validate() == []
     plan = solve_checked(p)
     assert all(plan.blocks.count(b) == 1 for b in p.fixed)

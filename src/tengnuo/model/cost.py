@@ -127,7 +127,10 @@ def evaluate(problem: Problem, blocks: tuple[Block, ...]) -> Evaluation:
     """Cost, lateness, missed items and category shortfalls of `blocks` for `problem`.
 
     Fixed blocks count toward minimums and a task's end, and cover their routine's occurrence;
-    they are no extra chunks, and a task is planned when the rest of its work is.
+    they are no extra chunks, and a task is planned when the rest of its work is. A task with
+    nothing left to place (`duration` 0, its work all in fixed blocks) is never missed: it
+    ends with its last fixed block, which is where its lateness counts from; having no block
+    of this plan, it adds no preference points (its end day is no choice of the plan).
     """
     planned, fixed = split_fixed(problem, blocks)
     by_task: dict[str, list[Block]] = defaultdict(list)
@@ -168,11 +171,13 @@ def _task_outcomes(
 ) -> tuple[list[Late], list[Missed]]:
     late, missed = [], []
     for task in problem.tasks:
-        blocks = by_task.get(task.id)
-        if not blocks:
+        blocks = by_task.get(task.id, [])
+        if not blocks and task.duration > timedelta(0):
             minutes = minutes_of(task.duration)
             missed.append(Missed(task.id, "task", minutes, task.cost_weight * minutes))
             continue
+        if not blocks and task.id not in fixed_end:
+            continue  # nothing to place, and its fixed blocks are not in the plan
         end = _task_end(task.id, blocks, fixed_end)
         if task.due is not None and end > task.due:
             minutes = minutes_of(end - task.due)

@@ -39,12 +39,15 @@ class Problem:
     """Blocks already decided (started, or kept when re-planning). They stay exactly where they
     are, occupy their time like events (buffer included), count toward day/category limits and
     category minimums, and a routine block satisfies that routine's occurrence on its local
-    date. A task's `duration` is the work still to place outside its fixed blocks.
+    date. A task's `duration` is the work still to place outside its fixed blocks; it is 0
+    (and only then allowed to be) when fixed blocks of the task hold all of its work: nothing
+    is placed for it, it is never unscheduled, and it ends where its last fixed block ends
+    (its successors wait for that end, its lateness counts from it).
 
-    A fixed block's id need not name a task or routine still in the problem: the caller drops
-    a task its fixed blocks cover completely, and the blocks still take their time. A routine
-    block's date is that of the occurrence whose window holds it (a window across midnight
-    belongs to the day it starts, FORMAT.md), else the local date of its start."""
+    A fixed block's id need not name a task or routine still in the problem (a task done
+    meanwhile): the blocks still take their time. A routine block's date is that of the
+    occurrence whose window holds it (a window across midnight belongs to the day it starts,
+    FORMAT.md), else the local date of its start."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -114,6 +117,7 @@ class Problem:
         task_ids = {t.id for t in self.tasks}
         event_ids = {e.id for e in self.events if e.inline}
         routine_ids = {r.id for r in self.routines}
+        fixed_tasks = {b.id for b in self.fixed if b.kind == "task" and b.end > b.start}
         issues = []
         for i, task in enumerate(self.tasks):
             where = f"tasks[{i}]"
@@ -127,7 +131,8 @@ class Problem:
                         Issue(f"`after` names {pred!r}, which is {what}: only task ids and inline "
                               "event ids may be named", field=f"{where}.after")
                     )
-            if task.duration <= timedelta(0):
+            if task.duration < timedelta(0) or (
+                    task.duration == timedelta(0) and task.id not in fixed_tasks):
                 issues.append(Issue("duration must be positive", field=f"{where}.duration"))
             if task.hard and task.due is None:
                 issues.append(Issue("hard: true needs a due date", field=f"{where}.hard"))

@@ -73,7 +73,9 @@ def _message(inst: Instance, core: list[str]) -> str:
     g = inst.grid.slot_minutes
     hard = [j for j in inst.jobs if f"due:{j.item_id}" in core and j.kind == "task"]
     limits = [n for n in core if ":" not in n]
-    parts = []
+    parts = [f"`{d.item_id}`'s kept block ends {when(inst.grid.at(d.end), inst.problem)}, "
+             "after its hard deadline" for d in inst.done
+             if d.broken and f"due:{d.item_id}" in core]
     if hard:
         last_due = max(int((j.due_minute or 0) // g) for j in hard)
         work = sum(j.duration for j in hard)

@@ -216,6 +216,10 @@ class Model:
             if self.guarded and job.due_minute is not None:
                 due_slot = math.floor(job.due_minute / g + 1e-9)
                 self.m.add(jv.end <= due_slot).only_enforce_if([*guard, jv.present])
+        for done in self.inst.done:  # a fixed block already ends after the hard due
+            if done.broken:
+                never = self.m.new_constant(0)
+                self.m.add_bool_and([never]).only_enforce_if(self._guard(f"due:{done.item_id}"))
 
     def add_caps(self) -> None:
         grid = self.inst.grid
@@ -267,6 +271,7 @@ class Model:
                        if job.quota_group == group]
             unscheduled.append(inst.quota_cost[group] * (quota - sum(members)))
         prefs += self._shortfalls()
+        lateness.append(inst.done_lateness)  # done tasks' fixed blocks: a constant
         return Tiers(sum(unscheduled), sum(lateness), sum(prefs))
 
     def _end_day(self, job: Job, jv: JobVars) -> LinearExpr:

@@ -65,7 +65,7 @@ def improve(inst: Instance, decoder: Decoder, start: list[list[Span]], deadline:
     model.hint(start)
     model.complete_hint(options.seed)
     exprs = (model.tiers.unscheduled, model.tiers.lateness, model.tiers.preferences)
-    floors = (unavoidable(inst), 0, 0)  # costs are never below these
+    floors = (unavoidable(inst), inst.done_lateness, 0)  # costs are never below these
     for k, expr in enumerate(exprs):
         if best.score[0] == 0 and best.score[k + 1] == floors[k] and all(best.proved[:k]):
             best.proved[k] = True

@@ -181,7 +181,7 @@ class Decoder:
 
     def score(self, chunks: list[list[Span]]) -> Score:
         inst, g = self.inst, self.g
-        hard = unscheduled = lateness = prefs = 0
+        hard, unscheduled, lateness, prefs = inst.done_broken, 0, inst.done_lateness, 0
         planned_in_group = dict.fromkeys(inst.quotas, 0)
         for job, placed in zip(inst.jobs, chunks, strict=True):
             if not placed:

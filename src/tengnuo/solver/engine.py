@@ -61,7 +61,7 @@ def optimise(inst: Instance, options: SolveOptions, started: float, deadline: fl
     large = len(inst.jobs) > LARGE_INSTANCE_JOBS
     order, placement = dispatch(inst, decoder, quick=large)
     _report(progress, started, "heuristic", placement.score)
-    if placement.score[0] or placement.score[1:3] > (unavoidable(inst), 0):
+    if placement.score[0] or placement.score[1:3] > (unavoidable(inst), inst.done_lateness):
         placement = _local_search(inst, decoder, order, placement, options, deadline, large,
                                   lambda score: _report(progress, started, "local search", score))
     outcome = Outcome(placement.chunks, placement.score)

@@ -5,6 +5,8 @@ rounding of FORMAT.md (durations and split minimums up, maximums down, due down,
 buffer up, availability inward, events outward), the buffer folded into the spans, and the
 limits in slots (`limits.py`). Fixed blocks (`Problem.fixed`, see `fixed.py`) are busy time
 like events, use their share of the limits, end their task, and cover their routine's day.
+A task whose work is all in fixed blocks (`duration` 0) gets no job but a `Done`: nothing to
+place, a constant share of the lateness tier, an end its successors wait for.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from tengnuo.model.hours import (
     Occurrence,
@@ -76,6 +79,16 @@ class Job:
         return grid.day_of(max(end_slot, self.fixed_end or end_slot) - 1)
 
 
+@dataclass(frozen=True)
+class Done:
+    """A task with nothing left to place (`duration` 0): its fixed blocks hold all its work."""
+
+    item_id: str
+    end: int  # slot where its last fixed block ends (rounded up): its successors start after
+    late_cost: int  # weight × whole minutes that end is after the due (a constant of the plan)
+    broken: bool = False  # a hard due its fixed blocks already miss: no plan can meet it
+
+
 @dataclass
 class Instance:
     problem: Problem
@@ -89,11 +102,22 @@ class Instance:
     quota_cost: dict[int, int]  # quota group -> cost of one missed occurrence
     busy: list[Span]  # events and fixed blocks grown to the grid and by the buffer, merged
     restricted: bool = False  # some span was cut at midnight: bounds are not proofs then
+    done: list[Done] = field(default_factory=list)  # tasks without a job (nothing to place)
 
     @property
     def chunk_gap(self) -> int:
         """Two chunks of one task stay this far apart (buffer, and at least one grid step)."""
         return max(self.buffer, 1)
+
+    @property
+    def done_lateness(self) -> int:
+        """The lateness tier's share no plan changes: done tasks' fixed blocks ending late."""
+        return sum(d.late_cost for d in self.done)
+
+    @property
+    def done_broken(self) -> int:
+        """Hard deadlines that done tasks' fixed blocks already miss (counted as missed)."""
+        return sum(1 for d in self.done if d.broken)
 
 
 def build(problem: Problem, *, deadlines: str = "hard") -> Instance:
@@ -113,13 +137,22 @@ def build(problem: Problem, *, deadlines: str = "hard") -> Instance:
     ])
     inst = Instance(problem, grid, horizon, buffer, [], [], [], {}, {}, busy)
     cut_points = _cut_points(problem, grid)
-    task_jobs = [_task_job(inst, i, t, cut_points(t.category), deadlines)
-                 for i, t in enumerate(problem.tasks)]
+    task_jobs: list[Job] = []
+    for task in problem.tasks:
+        done = _done(inst, task, deadlines)
+        if done is not None:
+            inst.done.append(done)
+        else:
+            task_jobs.append(_task_job(inst, len(task_jobs), task, cut_points(task.category),
+                                       deadlines))
     inst.jobs.extend(task_jobs)
     by_id = {j.item_id: j.index for j in task_jobs}
     ends = {e.id: grid.ceil(e.end) for e in problem.events if e.inline}
     ends |= {j.item_id: j.fixed_end for j in task_jobs if j.fixed_end is not None}
-    for job, task in zip(task_jobs, problem.tasks, strict=True):
+    ends |= {d.item_id: d.end for d in inst.done}
+    tasks = {t.id: t for t in problem.tasks}
+    for job in task_jobs:
+        task = tasks[job.item_id]
         job.preds = [by_id[p] for p in task.after if p in by_id]
         for p in task.after:  # a predecessor task ends after its fixed blocks at least
             if p in ends:
@@ -201,6 +234,19 @@ def _task_job(inst: Instance, index: int, task: Task, cuts: list[int], deadlines
         hard=hard, fixed_end=None if fixed_end is None else grid.ceil(fixed_end),
         fixed_late=fixed_late,
     )
+
+
+def _done(inst: Instance, task: Task, deadlines: str) -> Done | None:
+    """The task as a `Done` when its fixed blocks hold all its work (`duration` 0), else None.
+    Its lateness counts from its last fixed block; a hard due that block misses cannot hold
+    (unless hard deadlines are soft here, for the fallback plan)."""
+    end = fixed.task_end(inst.problem, task.id)
+    if end is None or task.duration > timedelta(0):
+        return None
+    late = fixed.late_minutes(end, task.due)
+    broken = bool(late) and task.hard and deadlines != "soft"
+    cost = 0 if broken else task.cost_weight * late
+    return Done(task.id, inst.grid.ceil(end), cost, broken)
 
 
 def hours_spans(inst: Instance, task: Task) -> list[Span]:
