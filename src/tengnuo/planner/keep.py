@@ -4,8 +4,8 @@
 which satisfy today's occurrence). `kept_blocks`: for `replan`, every future block that still
 works with today's input: its item is still open, it fits the item's hours or window, keeps
 clear of events, stays within what is left of the task, ends by the task's due (soft ones too: a
-task kept whole would leave the plan, and its lateness with it), and its predecessors are done
-or kept before it. Whatever is not kept is planned anew.
+late block is worth re-placing, the solver may find an earlier spot), and its predecessors are
+done or kept before it. Whatever is not kept is planned anew.
 """
 
 from __future__ import annotations
