@@ -356,3 +356,83 @@ def test_no_password_in_logs(radicale, caplog):
     assert caplog.text
     assert SECRET not in caplog.text
     assert encoded not in caplog.text
+
+
+# --- the plan pushed into its calendar ---------------------------------------------------------
+
+
+def block(uid: str, start: str) -> Item:
+    return Item("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tengnuo//tests//EN\r\nBEGIN:VEVENT"
+                f"\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\n"
+                f"DURATION:PT1H\r\nSUMMARY:{uid}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+OLD_PLAN = [block("a@tengnuo", "20261207T010000Z"), block("b@tengnuo", "20261207T030000Z"),
+            block("c@tengnuo", "20261207T050000Z")]
+NEW_PLAN = [block("a@tengnuo", "20261207T010000Z"), block("b@tengnuo", "20261207T070000Z"),
+            block("d@tengnuo", "20261207T090000Z")]
+
+
+def starts(storage: CalendarStorage) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for href in storage.list():
+        item = storage.get(href)[0]
+        assert item.uid not in out, f"{item.uid} twice"
+        out[item.uid] = next((line for line in item.text.splitlines()
+                              if line.startswith("DTSTART")), "")
+    return out
+
+
+def test_failure_at_each_call_of_a_plan_push_leaves_the_calendar_consistent(radicale):
+    """A server error at each call of a replan's push: the calendar holds only old or new
+    blocks, none twice; the person's own event is untouched; the next push converges and a
+    push after it writes nothing."""
+    from tengnuo.sync.push import push
+
+    def pushed_old() -> tuple[CalendarStorage, MemoryStatus]:
+        remote, status = new_calendar(radicale), MemoryStatus()
+        remote.upload(todo("dentist", "mine"))
+        push(OLD_PLAN, remote, status)
+        return remote, status
+
+    counting = Faults()
+    probe, probe_status = pushed_old()
+    push(NEW_PLAN, counting.wrap(probe, "remote"), probe_status)
+    assert counting.calls >= 5  # list, then a delete, updates and a create
+    old = {i.uid: i for i in OLD_PLAN}
+    new = {i.uid: i for i in NEW_PLAN}
+    for k in range(1, counting.calls + 1):
+        remote, status = pushed_old()
+        with pytest.raises(SyncError, match="injected"):
+            push(NEW_PLAN, Faults(fail_at=k).wrap(remote, "remote"), status)
+        for uid, start in starts(remote).items():
+            allowed = {starts_of(old.get(uid)), starts_of(new.get(uid))} - {None}
+            assert uid == "dentist" or start in allowed, f"call {k}: {uid} at {start}"
+        assert "dentist" in starts(remote)
+        push(NEW_PLAN, remote, status)
+        assert set(starts(remote)) == {"a@tengnuo", "b@tengnuo", "d@tengnuo", "dentist"}
+        quiet = Faults()
+        assert push(NEW_PLAN, quiet.wrap(remote, "remote"), status).changes == []
+
+
+def starts_of(item: Item | None) -> str | None:
+    if item is None:
+        return None
+    return next(line for line in item.text.splitlines() if line.startswith("DTSTART"))
+
+
+def test_a_plan_calendar_that_lost_most_blocks_stops_the_push(radicale):
+    """Four of five blocks gone since the last push: nothing is written until --force."""
+    from tengnuo.sync.push import push
+    from tengnuo.sync.sync import MassDeletionError
+
+    remote, status = new_calendar(radicale), MemoryStatus()
+    plan = [block(f"x{i}@tengnuo", f"2026120{i + 1}T010000Z") for i in range(5)]
+    push(plan, remote, status)
+    for href, etag in list(remote.list().items())[:4]:
+        remote.delete(href, etag)
+    with pytest.raises(MassDeletionError, match="--force"):
+        push(plan, remote, status)
+    assert len(remote.list()) == 1
+    push(plan, remote, status, force=True)
+    assert len(remote.list()) == 5

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tengnuo.store.remote import Remote
 from tengnuo.sync.storage import CalendarStorage
-from tengnuo.sync.sync import MASS_LOSS_MIN, MASS_LOSS_SHARE, MassDeletionError
+from tengnuo.sync.sync import MassDeletionError, looks_emptied
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,7 @@ def pull(storage: CalendarStorage, remote: Remote, cal_id: str, *,
     cached = remote.items(cal_id)
     listed = storage.list()
     kept = sum(1 for href in cached if href in listed)
-    if not force and cached and (
-            (kept == 0 and len(cached) >= 2)
-            or (len(cached) >= MASS_LOSS_MIN and len(cached) - kept > MASS_LOSS_SHARE
-                * len(cached))):
+    if not force and looks_emptied(len(cached), kept):
         raise MassDeletionError(
             f"{cal_id} now lists {kept} of the {len(cached)} events it had at the last sync; "
             "the last copy is kept and plans still use it. If the events were really deleted, "

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from tengnuo.sync.status import Entry, Status
 from tengnuo.sync.storage import CalendarStorage, Item, ItemNotFoundError, PreconditionFailedError
-from tengnuo.sync.sync import RETRIES, Change, MassDeletionError, Side, SyncReport, scan
+from tengnuo.sync.sync import (
+    RETRIES,
+    Change,
+    MassDeletionError,
+    Side,
+    SyncReport,
+    looks_emptied,
+    scan,
+)
 
 
 def push(items: list[Item], remote: CalendarStorage, status: Status, *,
@@ -38,10 +46,10 @@ def push(items: list[Item], remote: CalendarStorage, status: Status, *,
 
 def _guard(entries: dict[str, Entry], rem: Side) -> None:
     still = sum(1 for uid in entries if uid in rem.by_uid)
-    if len(entries) >= 2 and still == 0:
+    if looks_emptied(len(entries), still):
         raise MassDeletionError(
-            f"the plan calendar now holds none of the {len(entries)} blocks tengnuo wrote at "
-            "the last sync; that looks like a server or account problem, so nothing was "
+            f"the plan calendar now holds {still} of the {len(entries)} blocks tengnuo wrote "
+            "at the last sync; that looks like a server or account problem, so nothing was "
             "written. If you emptied it on purpose, run the sync again with --force.")
 
 

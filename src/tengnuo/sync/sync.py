@@ -116,13 +116,19 @@ def _remote_wins(_local: Item, remote: Item) -> Item:
     return remote
 
 
+def looks_emptied(known: int, still: int) -> bool:
+    """A calendar that had `known` items at the last sync and has `still` of them now looks
+    emptied by a server or account problem: all gone (of two or more), or most of several."""
+    lost = known - still
+    return (still == 0 and known >= 2) or (known >= MASS_LOSS_MIN and
+                                           lost > MASS_LOSS_SHARE * known)
+
+
 def _guard(entries: dict[str, Entry], rem: Side) -> None:
     known = len(entries)
     still = sum(1 for uid in entries if uid in rem.by_uid)
     lost = known - still
-    emptied = still == 0 and known >= 2
-    mostly_gone = known >= MASS_LOSS_MIN and lost > MASS_LOSS_SHARE * known
-    if emptied or mostly_gone:
+    if looks_emptied(known, still):
         raise MassDeletionError(
             f"the remote calendar now has {still} of the {known} items it had at the last "
             f"sync; that looks like a server or account problem, not {lost} deletions, so "
