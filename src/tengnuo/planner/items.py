@@ -29,8 +29,8 @@ from tengnuo.model.items import Event, HoursProfile, Limits, Routine
 from tengnuo.model.problem import DEFAULT_PROFILE, Problem
 from tengnuo.planner.workspace import (
     Settings,
-    _all_ids,
-    free_id,
+    all_ids,
+    new_id,
     settings,
     settings_from,
     validated_change,
@@ -47,10 +47,7 @@ def put_routine(ws: Workspace, routine: Routine, *, new: bool) -> Routine:
     with validated_change(ws) as s:
         known = {r.id for r in s.routines()}
         if new:
-            if not routine.id:
-                routine = replace(routine, id=free_id(s, routine.title))
-            elif routine.id in _all_ids(s):
-                raise InvalidInputError([Issue(f"id {routine.id!r} is already used", field="id")])
+            routine = replace(routine, id=new_id(s, routine.id, routine.title))
         elif routine.id not in known:
             raise InvalidInputError([Issue(f"no routine {routine.id!r}", field="id")])
         s.put_routine(routine)
@@ -72,10 +69,7 @@ def routines(ws: Workspace) -> list[Routine]:
 
 def add_event(ws: Workspace, event: Event) -> Event:
     with validated_change(ws) as s:
-        if not event.id:
-            event = replace(event, id=free_id(s, event.title))
-        elif event.id in _all_ids(s):
-            raise InvalidInputError([Issue(f"id {event.id!r} is already used", field="id")])
+        event = replace(event, id=new_id(s, event.id, event.title))
         s.put_event(event)
     return event
 
@@ -203,7 +197,7 @@ def import_file(ws: Workspace, path: Path, *, replace_existing: bool = False) ->
     with validated_change(ws) as s:
         incoming = {t.id for t in problem.tasks} | {r.id for r in problem.routines} \
             | {e.id for e in inline}
-        clash = sorted(_all_ids(s) & incoming)
+        clash = sorted(all_ids(s) & incoming)
         if clash and not replace_existing:
             raise InvalidInputError([Issue(f"ids already in the workspace: {', '.join(clash)} "
                                            "(use --replace to overwrite them)", file=str(path))])

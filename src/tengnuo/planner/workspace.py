@@ -160,9 +160,9 @@ def _user_issue(issue: Issue, s: Session) -> Issue:
 # --- tasks ---------------------------------------------------------------------------------
 
 
-def free_id(s: Session, title: str, taken: set[str] | None = None) -> str:
+def free_id(s: Session, title: str) -> str:
     """A readable id from the title, made unique with -2, -3 ..."""
-    used = taken if taken is not None else _all_ids(s)
+    used = all_ids(s)
     base = slugify(title)
     base = "task" if base == "item" else base
     candidate, n = base, 2
@@ -171,18 +171,25 @@ def free_id(s: Session, title: str, taken: set[str] | None = None) -> str:
     return candidate
 
 
-def _all_ids(s: Session) -> set[str]:
+def all_ids(s: Session) -> set[str]:
     return ({e.task.id for e in s.tasks()} | {r.id for r in s.routines()}
             | {e.id for e in s.events()})
+
+
+def new_id(s: Session, wanted: str, title: str) -> str:
+    """The id of a new task, routine or event: `wanted` if free, one made from the title when
+    empty; ids are shared by all three (FORMAT.md), so a used one is refused."""
+    if not wanted:
+        return free_id(s, title)
+    if wanted in all_ids(s):
+        raise InvalidInputError([Issue(f"id {wanted!r} is already used", field="id")])
+    return wanted
 
 
 def add_task(ws: Workspace, task: Task) -> Task:
     """Store a new task; an empty id is generated from the title."""
     with validated_change(ws) as s:
-        if not task.id:
-            task = replace(task, id=free_id(s, task.title))
-        elif task.id in _all_ids(s):
-            raise InvalidInputError([Issue(f"id {task.id!r} is already used", field="id")])
+        task = replace(task, id=new_id(s, task.id, task.title))
         s.put_task(task)
     return task
 
@@ -202,7 +209,7 @@ def edit_task(ws: Workspace, task_id: str, change: Callable[[Task], Task]) -> Ta
         old = need_task(s, task_id).task
         new = change(old)
         if new.id != old.id:
-            if new.id in _all_ids(s):
+            if new.id in all_ids(s):
                 raise InvalidInputError([Issue(f"id {new.id!r} is already used", field="id")])
             s.rename_task(old.id, new.id)
         s.put_task(new)
