@@ -105,8 +105,6 @@ class Attempt(NamedTuple):
     moved: int  # stability cost of the moves
 
 
-
-
 def _attempt(inp: Inputs, now: datetime, busy: Busy, fixed: Sequence[Block],
              options: SolveOptions, progress: ProgressCallback | None,
              old: Sequence[Block]) -> Attempt:
